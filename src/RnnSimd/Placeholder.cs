@@ -1,0 +1,1 @@
+namespace RnnSimd; internal static class Placeholder {}
