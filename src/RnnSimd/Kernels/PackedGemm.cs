@@ -1,0 +1,219 @@
+using System.Runtime.CompilerServices;
+using RnnSimd.Kernels.Activations;
+using RnnSimd.Kernels.Vectors;
+
+namespace RnnSimd.Kernels;
+
+/// <summary>
+/// C = act(A·B + addend + bias) with B packed (<see cref="PackedMatrix"/>): the one product both
+/// the hoisted input projection (M = T·B rows) and each recurrent step (M = batch rows, the
+/// addend being that step's projected input) run through.
+/// </summary>
+/// <remarks>
+/// <para>Order of operations, identical in every tile so that a result never depends on M or on
+/// which tile computed it: each element starts from 0, takes the products k = 0, 1, …, K−1 in
+/// order by multiply-add, then adds the addend, then the bias, then applies the activation.
+/// Forward over T steps and T single Steps therefore agree bit for bit.</para>
+/// <para>Tiles: 6 rows × 1 panel (12 accumulators, within 16 registers); 1 row × 4 panels for
+/// M = 1 (8 independent chains, enough to hide the multiply-add latency of a matrix–vector
+/// product); the row remainder by the same tile specialised for 1–5 rows.</para>
+/// <para>Tail policy: B is zero-padded, so inner loops have no tail. In the last panel, a partial
+/// vector goes through a stack copy: addend and bias lanes past N are neither read nor written,
+/// and C past N is never touched.</para>
+/// <para>Pointers are trusted here: the validated entry point is <see cref="Gemm"/>.</para>
+/// </remarks>
+internal static unsafe class PackedGemm<TVec, TAct>
+    where TVec : struct, IVec<TVec>
+    where TAct : struct, IActivation
+{
+    private const int TileRows = 6;
+
+    /// <param name="m">Rows of A and C.</param>
+    /// <param name="b">The packed right-hand side (K×N).</param>
+    /// <param name="a">A, row-major, <paramref name="lda"/> floats between rows, K used per row.</param>
+    /// <param name="bias">N floats added to every row, or null.</param>
+    /// <param name="addend">An M×N matrix added before the bias (may be C itself), or null.</param>
+    /// <param name="ldAdd">Floats between addend rows (0 when there is no addend).</param>
+    /// <param name="c">C, row-major, <paramref name="ldc"/> floats between rows, N written per row.</param>
+    public static void Run(int m, PackedMatrix b, float* a, nint lda, float* bias, float* addend, nint ldAdd, float* c, nint ldc)
+    {
+        int k = b.Rows;
+        int n = b.Columns;
+        int nr = b.PanelWidth;
+        int panels = b.PanelCount;
+        nint stride = (nint)b.PanelStride;
+        float* data = b.Data;
+        int j = 0;
+        if (m == 1)
+        {
+            for (; j + 4 <= panels; j += 4)
+            {
+                int col = j * nr;
+                Tile1x4(k, a, data + j * stride, stride, Offset(bias, col), Offset(addend, col), c + col, n - col);
+            }
+        }
+
+        for (; j < panels; j++)
+        {
+            int col = j * nr;
+            int cols = Math.Min(nr, n - col);
+            float* bp = data + j * stride;
+            float* biasJ = Offset(bias, col);
+            float* addJ = Offset(addend, col);
+            int i = 0;
+            for (; i + TileRows <= m; i += TileRows)
+                Tile<Rows6>(k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols);
+            switch (m - i)
+            {
+                case 1: Tile<Rows1>(k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
+                case 2: Tile<Rows2>(k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
+                case 3: Tile<Rows3>(k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
+                case 4: Tile<Rows4>(k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
+                case 5: Tile<Rows5>(k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float* Offset(float* p, nint by) => p == null ? null : p + by;
+
+    /// <summary>Up to six rows of A times one panel; <paramref name="cols"/> of its columns are real.</summary>
+    private static void Tile<TR>(int k, float* a, nint lda, float* bp, float* bias, float* addend, nint ldAdd, float* c, nint ldc, int cols)
+        where TR : struct, IRowCount
+    {
+        int w = TVec.Count;
+        TVec c00 = TVec.Zero, c01 = TVec.Zero, c10 = TVec.Zero, c11 = TVec.Zero, c20 = TVec.Zero, c21 = TVec.Zero;
+        TVec c30 = TVec.Zero, c31 = TVec.Zero, c40 = TVec.Zero, c41 = TVec.Zero, c50 = TVec.Zero, c51 = TVec.Zero;
+        float* a0 = a;
+        float* a1 = a + lda;
+        float* a2 = a + 2 * lda;
+        float* a3 = a + 3 * lda;
+        float* a4 = a + 4 * lda;
+        float* a5 = a + 5 * lda;
+        for (int p = 0; p < k; p++)
+        {
+            TVec b0 = TVec.Load(in bp[0]);
+            TVec b1 = TVec.Load(in bp[w]);
+            bp += 2 * w;
+            TVec av = TVec.Broadcast(a0[p]);
+            c00 = TVec.MulAdd(av, b0, c00);
+            c01 = TVec.MulAdd(av, b1, c01);
+            if (TR.Value > 1)
+            {
+                av = TVec.Broadcast(a1[p]);
+                c10 = TVec.MulAdd(av, b0, c10);
+                c11 = TVec.MulAdd(av, b1, c11);
+            }
+            if (TR.Value > 2)
+            {
+                av = TVec.Broadcast(a2[p]);
+                c20 = TVec.MulAdd(av, b0, c20);
+                c21 = TVec.MulAdd(av, b1, c21);
+            }
+            if (TR.Value > 3)
+            {
+                av = TVec.Broadcast(a3[p]);
+                c30 = TVec.MulAdd(av, b0, c30);
+                c31 = TVec.MulAdd(av, b1, c31);
+            }
+            if (TR.Value > 4)
+            {
+                av = TVec.Broadcast(a4[p]);
+                c40 = TVec.MulAdd(av, b0, c40);
+                c41 = TVec.MulAdd(av, b1, c41);
+            }
+            if (TR.Value > 5)
+            {
+                av = TVec.Broadcast(a5[p]);
+                c50 = TVec.MulAdd(av, b0, c50);
+                c51 = TVec.MulAdd(av, b1, c51);
+            }
+        }
+
+        StorePair(c00, c01, bias, addend, c, cols);
+        if (TR.Value > 1) StorePair(c10, c11, bias, Offset(addend, ldAdd), c + ldc, cols);
+        if (TR.Value > 2) StorePair(c20, c21, bias, Offset(addend, 2 * ldAdd), c + 2 * ldc, cols);
+        if (TR.Value > 3) StorePair(c30, c31, bias, Offset(addend, 3 * ldAdd), c + 3 * ldc, cols);
+        if (TR.Value > 4) StorePair(c40, c41, bias, Offset(addend, 4 * ldAdd), c + 4 * ldc, cols);
+        if (TR.Value > 5) StorePair(c50, c51, bias, Offset(addend, 5 * ldAdd), c + 5 * ldc, cols);
+    }
+
+    /// <summary>
+    /// One row of A times four consecutive panels: the matrix–vector shape of a batch-1 step.
+    /// <paramref name="cols"/> counts the real columns from the first panel on (only the fourth
+    /// panel can be partial, when it is the last).
+    /// </summary>
+    private static void Tile1x4(int k, float* a, float* bp, nint stride, float* bias, float* addend, float* c, int cols)
+    {
+        int w = TVec.Count;
+        int nr = 2 * w;
+        TVec c00 = TVec.Zero, c01 = TVec.Zero, c10 = TVec.Zero, c11 = TVec.Zero;
+        TVec c20 = TVec.Zero, c21 = TVec.Zero, c30 = TVec.Zero, c31 = TVec.Zero;
+        float* b0p = bp;
+        float* b1p = bp + stride;
+        float* b2p = bp + 2 * stride;
+        float* b3p = bp + 3 * stride;
+        for (int p = 0; p < k; p++)
+        {
+            TVec av = TVec.Broadcast(a[p]);
+            nint o = (nint)p * nr;
+            c00 = TVec.MulAdd(av, TVec.Load(in b0p[o]), c00);
+            c01 = TVec.MulAdd(av, TVec.Load(in b0p[o + w]), c01);
+            c10 = TVec.MulAdd(av, TVec.Load(in b1p[o]), c10);
+            c11 = TVec.MulAdd(av, TVec.Load(in b1p[o + w]), c11);
+            c20 = TVec.MulAdd(av, TVec.Load(in b2p[o]), c20);
+            c21 = TVec.MulAdd(av, TVec.Load(in b2p[o + w]), c21);
+            c30 = TVec.MulAdd(av, TVec.Load(in b3p[o]), c30);
+            c31 = TVec.MulAdd(av, TVec.Load(in b3p[o + w]), c31);
+        }
+
+        StorePair(c00, c01, bias, addend, c, Math.Min(nr, cols));
+        StorePair(c10, c11, Offset(bias, nr), Offset(addend, nr), c + nr, Math.Min(nr, cols - nr));
+        StorePair(c20, c21, Offset(bias, 2 * nr), Offset(addend, 2 * nr), c + 2 * nr, Math.Min(nr, cols - 2 * nr));
+        StorePair(c30, c31, Offset(bias, 3 * nr), Offset(addend, 3 * nr), c + 3 * nr, Math.Min(nr, cols - 3 * nr));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePair(TVec acc0, TVec acc1, float* bias, float* addend, float* c, int cols)
+    {
+        int w = TVec.Count;
+        StoreVector(acc0, bias, addend, c, cols);
+        StoreVector(acc1, Offset(bias, w), Offset(addend, w), c + w, cols - w);
+    }
+
+    /// <summary>The epilogue of one accumulator vector: + addend, + bias, activation, store <paramref name="count"/> lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreVector(TVec acc, float* bias, float* addend, float* c, int count)
+    {
+        if (count >= TVec.Count)
+        {
+            if (addend != null) acc = TVec.Add(acc, TVec.Load(in *addend));
+            if (bias != null) acc = TVec.Add(acc, TVec.Load(in *bias));
+            TVec.Store(TAct.Invoke(acc), ref *c);
+        }
+        else if (count > 0)
+        {
+            StorePartial(acc, bias, addend, c, count);
+        }
+    }
+
+    /// <summary>The same epilogue for a vector cut by the end of a row, through a stack copy.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StorePartial(TVec acc, float* bias, float* addend, float* c, int count)
+    {
+        float* tmp = stackalloc float[64];
+        float* biasTmp = tmp + 16;
+        float* outTmp = tmp + 32;
+        new Span<float>(tmp, 48).Clear();
+        for (int l = 0; l < count; l++)
+        {
+            if (addend != null) tmp[l] = addend[l];
+            if (bias != null) biasTmp[l] = bias[l];
+        }
+        if (addend != null) acc = TVec.Add(acc, TVec.Load(in *tmp));
+        if (bias != null) acc = TVec.Add(acc, TVec.Load(in *biasTmp));
+        TVec.Store(TAct.Invoke(acc), ref *outTmp);
+        for (int l = 0; l < count; l++)
+            c[l] = outTmp[l];
+    }
+}

@@ -1,0 +1,57 @@
+using RnnSimd.Kernels;
+using RnnSimd.Kernels.Activations;
+using RnnSimd.Kernels.Vectors;
+
+namespace RnnSimd.Models;
+
+/// <summary>
+/// The three products of an Elman forward, bound to one SIMD path and one activation. One virtual
+/// call per product; everything below is specialised generic code.
+/// </summary>
+/// <remarks>Pointers are trusted: sessions validate at their public edge.</remarks>
+internal abstract unsafe class ElmanEngine
+{
+    /// <summary>g (rows×H) = x (rows×X)·W_in + bias: the input projection, hoisted over all time steps.</summary>
+    public abstract void Project(int rows, float* x, float* g);
+
+    /// <summary>h (batch×H) = act(hPrev·W_hh + g); <paramref name="h"/> may be <paramref name="g"/>.</summary>
+    public abstract void Recur(int batch, float* hPrev, float* g, float* h);
+
+    /// <summary>y (rows×Y) = h·W_hy + b_y: the output head.</summary>
+    public abstract void Head(int rows, float* h, float* y);
+
+    public abstract KernelInfo Kernels { get; }
+
+    public static ElmanEngine Create(SimdPath path, Nonlinearity nonlinearity, ElmanWeights weights) => path switch
+    {
+        SimdPath.Vector512 => Create<Vec512>(path, nonlinearity, weights),
+        SimdPath.Vector256 => Create<Vec256>(path, nonlinearity, weights),
+        SimdPath.Vector128 => Create<Vec128>(path, nonlinearity, weights),
+        _ => Create<VecScalar>(path, nonlinearity, weights),
+    };
+
+    private static ElmanEngine Create<TVec>(SimdPath path, Nonlinearity nonlinearity, ElmanWeights weights)
+        where TVec : struct, IVec<TVec>
+        => nonlinearity == Nonlinearity.Relu
+            ? new ElmanEngine<TVec, ReluActivation>(path, weights)
+            : new ElmanEngine<TVec, TanhActivation>(path, weights);
+}
+
+internal sealed unsafe class ElmanEngine<TVec, TAct>(SimdPath path, ElmanWeights weights) : ElmanEngine
+    where TVec : struct, IVec<TVec>
+    where TAct : struct, IActivation
+{
+    public override KernelInfo Kernels { get; } = KernelRegistry.Describe<TVec>(path);
+
+    public override void Project(int rows, float* x, float* g)
+        => PackedGemm<TVec, IdentityActivation>.Run(rows, weights.InputWeights, x, weights.InputSize, weights.Bias, null, 0, g, weights.HiddenSize);
+
+    public override void Recur(int batch, float* hPrev, float* g, float* h)
+    {
+        int hidden = weights.HiddenSize;
+        PackedGemm<TVec, TAct>.Run(batch, weights.RecurrentWeights, hPrev, hidden, null, g, hidden, h, hidden);
+    }
+
+    public override void Head(int rows, float* h, float* y)
+        => PackedGemm<TVec, IdentityActivation>.Run(rows, weights.OutputWeights!, h, weights.HiddenSize, weights.OutputBias, null, 0, y, weights.OutputSize);
+}

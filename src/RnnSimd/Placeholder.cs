@@ -1,1 +1,0 @@
-namespace RnnSimd; internal static class Placeholder {}
