@@ -1,0 +1,93 @@
+using RnnSimd.Kernels;
+using RnnSimd.Tests.Generators;
+using RnnSimd.Tests.Reference;
+using RnnSimd.Tests.Support;
+
+namespace RnnSimd.Tests.Kernels;
+
+/// <summary>The packed GEMM with fused epilogue against a double-precision triple loop, on every path.</summary>
+public class GemmPropertyTests
+{
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Product_is_within_the_bound_of_the_oracle(SimdPath path) =>
+        Properties.Check(Arbitraries.GemmCases(), c =>
+        {
+            var rng = new Random(c.Seed);
+            float[] a = ElmanData.Uniform(rng, c.M * c.K, 1f);
+            float[] b = ElmanData.Uniform(rng, c.K * c.N, 1f);
+            float[] bias = c.Bias ? ElmanData.Uniform(rng, c.N, 1f) : [];
+            float[] addend = c.Addend ? ElmanData.Uniform(rng, c.M * c.N, 1f) : [];
+            foreach (var activation in new[] { ActivationKind.Identity, ActivationKind.Tanh, ActivationKind.Relu, ActivationKind.Sigmoid })
+            {
+                var (want, bound) = Oracle(c, a, b, bias, addend, activation);
+                float[] result = c.InPlace ? (float[])addend.Clone() : new float[c.M * c.N];
+                using var packed = PackedMatrix.FromRowMajor(b, c.K, c.N, path);
+                Gemm.Multiply(c.M, packed, a, c.K, bias, c.InPlace ? result : addend, c.N, result, c.N, activation);
+                Expect.Within(result, want, bound, $"C ({activation})", c.N);
+            }
+        });
+
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Transposed_packing_reads_back_the_transpose(SimdPath path) =>
+        Properties.Check(Arbitraries.GemmCases(), c =>
+        {
+            float[] w = ElmanData.Uniform(new Random(c.Seed), c.N * c.K, 1f);
+            using var packed = PackedMatrix.FromTransposed(w, c.K, c.N, path);
+            for (int k = 0; k < c.K; k++)
+                for (int n = 0; n < c.N; n++)
+                    Assert.Equal(w[n * c.K + k], packed[k, n]);
+        });
+
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Result_does_not_depend_on_the_row_count(SimdPath path) =>
+        Properties.Check(Arbitraries.GemmCases(), c =>
+        {
+            // Row i computed as part of M rows must equal row i computed alone: Forward (M = T·B)
+            // and Step (M = B) rely on it to agree bit for bit.
+            var rng = new Random(c.Seed);
+            float[] a = ElmanData.Uniform(rng, c.M * c.K, 1f);
+            float[] b = ElmanData.Uniform(rng, c.K * c.N, 1f);
+            float[] bias = ElmanData.Uniform(rng, c.N, 1f);
+            using var packed = PackedMatrix.FromRowMajor(b, c.K, c.N, path);
+            var all = new float[c.M * c.N];
+            Gemm.Multiply(c.M, packed, a, c.K, bias, default, 0, all, c.N, ActivationKind.Tanh);
+            var one = new float[c.N];
+            for (int i = 0; i < c.M; i++)
+            {
+                Gemm.Multiply(1, packed, a.AsSpan(i * c.K, c.K), c.K, bias, default, 0, one, c.N, ActivationKind.Tanh);
+                Expect.BitIdentical(one, all.AsSpan(i * c.N, c.N), $"row {i}");
+            }
+        });
+
+    private static (double[] Value, double[] Bound) Oracle(GemmCase c, float[] a, float[] b, float[] bias, float[] addend, ActivationKind activation)
+    {
+        var value = new double[c.M * c.N];
+        var bound = new double[c.M * c.N];
+        for (int i = 0; i < c.M; i++)
+            for (int j = 0; j < c.N; j++)
+            {
+                double z = 0, terms = 0;
+                for (int k = 0; k < c.K; k++)
+                {
+                    double t = (double)a[i * c.K + k] * b[k * c.N + j];
+                    z += t;
+                    terms += Math.Abs(t);
+                }
+                if (c.Addend) { z += addend[i * c.N + j]; terms += Math.Abs(addend[i * c.N + j]); }
+                if (c.Bias) { z += bias[j]; terms += Math.Abs(bias[j]); }
+                double r = activation switch
+                {
+                    ActivationKind.Tanh => Math.Tanh(z),
+                    ActivationKind.Relu => Math.Max(z, 0),
+                    ActivationKind.Sigmoid => 1 / (1 + Math.Exp(-z)),
+                    _ => z,
+                };
+                value[i * c.N + j] = r;
+                bound[i * c.N + j] = 4.0 * c.K * Ulp.UnitRoundoff * terms + 4 * Ulp.Of(r);
+            }
+        return (value, bound);
+    }
+}

@@ -1,0 +1,89 @@
+using RnnSimd.Tests.Generators;
+
+namespace RnnSimd.Tests.Models;
+
+/// <summary>Wrong sizes throw ArgumentException naming the argument and the sizes; nothing is written.</summary>
+public class ArgumentTests
+{
+    private static readonly ElmanCase C = new(T: 4, B: 2, X: 3, H: 5, Y: 2, Bias: true, Act: Nonlinearity.Tanh,
+        InitialState: true, Scale: 1f, Seed: 1);
+
+    private static void Throws(string paramName, string messagePart, Action action)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(action);
+        Assert.Equal(paramName, e.ParamName);
+        Assert.Contains(messagePart, e.Message);
+    }
+
+    [Fact]
+    public void Layer_creation_checks_every_weight()
+    {
+        var d = C.Data();
+        Throws("inputSize", "0", () => ElmanLayer.Create(0, 5, d.WeightIh, d.WeightHh, d.BiasIh, d.BiasHh));
+        Throws("hiddenSize", "-1", () => ElmanLayer.Create(3, -1, d.WeightIh, d.WeightHh, d.BiasIh, d.BiasHh));
+        Throws("weightIh", "14", () => ElmanLayer.Create(3, 5, d.WeightIh.AsSpan(1), d.WeightHh, d.BiasIh, d.BiasHh));
+        Throws("weightHh", "25", () => ElmanLayer.Create(3, 5, d.WeightIh, d.WeightHh.AsSpan(0, 20), d.BiasIh, d.BiasHh));
+        Throws("biasHh", "both", () => ElmanLayer.Create(3, 5, d.WeightIh, d.WeightHh, d.BiasIh, []));
+        Throws("biasIh", "6", () => ElmanLayer.Create(3, 5, d.WeightIh, d.WeightHh, new float[6], d.BiasHh));
+        Throws("nonlinearity", "nonlinearity", () => ElmanLayer.Create(3, 5, d.WeightIh, d.WeightHh, d.BiasIh, d.BiasHh, (Nonlinearity)9));
+    }
+
+    [Fact]
+    public void Network_creation_checks_every_weight()
+    {
+        var d = C.Data();
+        Throws("outputSize", "0", () => ElmanNetwork.Create(3, 5, 0, d.WeightIh, d.WeightHh, d.BiasIh, d.WeightHy, d.BiasY));
+        Throws("wHy", "(hiddenSize 5, outputSize 2)", () => ElmanNetwork.Create(3, 5, 2, d.WeightIh, d.WeightHh, d.BiasIh, d.WeightHy.AsSpan(1), d.BiasY));
+        Throws("bY", "outputSize 2", () => ElmanNetwork.Create(3, 5, 2, d.WeightIh, d.WeightHh, d.BiasIh, d.WeightHy, []));
+        Throws("bH", "hiddenSize 5", () => ElmanNetwork.Create(3, 5, 2, d.WeightIh, d.WeightHh, [], d.WeightHy, d.BiasY));
+    }
+
+    [Fact]
+    public void Forward_checks_sizes_against_the_session_and_the_model()
+    {
+        var d = C.Data();
+        using var layer = d.Layer(Isa.Best);
+        var s = layer.CreateSession(C.T, C.B);
+        var output = new float[C.T * C.B * C.H];
+        var final = new float[C.B * C.H];
+        Throws("sequenceLength", "5", () => s.Forward(d.X, 5, C.B, output, final));
+        Throws("sequenceLength", "0", () => s.Forward(d.X, 0, C.B, output, final));
+        Throws("batch", "3", () => s.Forward(d.X, C.T, 3, output, final));
+        Throws("x", "input size 3", () => s.Forward(d.X.AsSpan(1), C.T, C.B, output, final));
+        Throws("output", "39", () => s.Forward(d.X, C.T, C.B, output.AsSpan(1), final));
+        Throws("finalState", "batch 2 × hidden size 5", () => s.Forward(d.X, C.T, C.B, output, final.AsSpan(1)));
+        Throws("initialState", "9", () => s.Forward(d.X, C.T, C.B, output, final, new float[9]));
+        Throws("output", "overlap", () => s.Forward(d.X, C.T, C.B, output, output.AsSpan(0, 10)));
+        Assert.All(output, v => Assert.Equal(0f, v));
+        Assert.All(final, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void Step_and_Reset_check_sizes()
+    {
+        var d = C.Data();
+        using var net = d.Network(Isa.Best);
+        var s = net.CreateSession(1, C.B);
+        Throws("x", "batch 2 × input size 3", () => s.Step(new float[5], new float[4]));
+        Throws("output", "batch 2 × 2", () => s.Step(new float[6], new float[3]));
+        Throws("batch", "3", () => s.Reset(3));
+        Throws("initialState", "9", () => s.Reset(new float[9], 2));
+        Throws("initialState", "empty", () => s.Reset([], 2));
+        s.Reset(1);
+        s.Step(new float[3], new float[2]);
+        Assert.Equal(1, s.Batch);
+    }
+
+    [Fact]
+    public void A_disposed_model_refuses_its_sessions()
+    {
+        var d = C.Data();
+        var layer = d.Layer(Isa.Best);
+        var s = layer.CreateSession(C.T, C.B);
+        layer.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => s.Forward(d.X, C.T, C.B, new float[C.T * C.B * C.H], new float[C.B * C.H]));
+        Assert.Throws<ObjectDisposedException>(() => s.Step(new float[C.B * C.X], new float[C.B * C.H]));
+        Assert.Throws<ObjectDisposedException>(() => layer.CreateSession(1, 1));
+        layer.Dispose();
+    }
+}

@@ -1,0 +1,80 @@
+using RnnSimd.Tests.Generators;
+using RnnSimd.Tests.Reference;
+using RnnSimd.Tests.Support;
+
+namespace RnnSimd.Tests.Models;
+
+/// <summary>The nn.RNN-convention layer against the double-precision oracle, on every SIMD path.</summary>
+public class ElmanLayerPropertyTests
+{
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Forward_is_within_the_sequence_bound_of_the_oracle(SimdPath path) =>
+        Properties.Check(Arbitraries.ElmanCases(), c =>
+        {
+            var d = c.Data();
+            using var layer = d.Layer(path);
+            var session = layer.CreateSession(c.T, c.B);
+            var output = new float[c.T * c.B * c.H];
+            var final = new float[c.B * c.H];
+            session.Forward(d.X, c.T, c.B, output, final, d.InitialState);
+
+            var expected = d.LayerOracle().Forward(d.X, c.T, c.B, c.InitialState ? d.InitialState : null);
+            Expect.Within(output, expected.Hidden, expected.HiddenBound, "output", c.H);
+            int last = (c.T - 1) * c.B * c.H;
+            Expect.Within(final, expected.Hidden.AsSpan(last), expected.HiddenBound.AsSpan(last), "finalState", c.H);
+        });
+
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Each_step_is_within_the_one_step_bound_of_the_oracle_fed_the_engine_state(SimdPath path) =>
+        Properties.Check(Arbitraries.ElmanCases(), c =>
+        {
+            var d = c.Data();
+            using var layer = d.Layer(path);
+            var oracle = d.LayerOracle();
+            var session = layer.CreateSession(1, c.B);
+            if (c.InitialState)
+                session.Reset(d.InitialState, c.B);
+            else
+                session.Reset(c.B);
+            var h = new float[c.B * c.H];
+            var zeroError = new double[c.H];
+            for (int t = 0; t < c.T; t++)
+            {
+                float[] previous = session.State.ToArray();
+                ReadOnlySpan<float> xt = d.X.AsSpan(t * c.B * c.X, c.B * c.X);
+                session.Step(xt, h);
+                Expect.BitIdentical(session.State, h, "State after Step");
+                for (int b = 0; b < c.B; b++)
+                {
+                    var (want, bound) = oracle.Step(
+                        ElmanData.ToDouble(xt.Slice(b * c.X, c.X)),
+                        ElmanData.ToDouble(previous.AsSpan(b * c.H, c.H)), zeroError);
+                    Expect.Within(h.AsSpan(b * c.H, c.H), want, bound, $"h at t={t}, batch row {b}", c.H);
+                }
+            }
+        });
+
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Forward_equals_repeated_Step_bit_for_bit(SimdPath path) =>
+        Properties.Check(Arbitraries.ElmanCases(), c =>
+        {
+            var d = c.Data();
+            using var layer = d.Layer(path);
+            var session = layer.CreateSession(c.T, c.B);
+            var output = new float[c.T * c.B * c.H];
+            var final = new float[c.B * c.H];
+            session.Forward(d.X, c.T, c.B, output, final, d.InitialState);
+
+            if (c.InitialState) session.Reset(d.InitialState, c.B); else session.Reset(c.B);
+            var h = new float[c.B * c.H];
+            for (int t = 0; t < c.T; t++)
+            {
+                session.Step(d.X.AsSpan(t * c.B * c.X, c.B * c.X), h);
+                Expect.BitIdentical(h, output.AsSpan(t * c.B * c.H, c.B * c.H), $"Step {t} vs Forward");
+            }
+            Expect.BitIdentical(final, h, "finalState vs last Step");
+        });
+}
