@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace RnnSimd.Tests.Infrastructure;
+
+/// <summary>
+/// Proves a guard page kills the process, from a child copy of this test executable: the only way
+/// to watch a SIGSEGV without losing the test run that watches it.
+/// </summary>
+/// <remarks>
+/// The child is this same executable with <see cref="Variable"/> set. A module initializer runs
+/// before xUnit's generated entry point, so the probe needs no hook into that entry point and
+/// starts in a fraction of the time `dotnet` with a script would take.
+/// </remarks>
+public static unsafe class GuardProbe
+{
+    public const string Variable = "RNNSIMD_GUARD_PROBE";
+
+    /// <summary>Printed (and flushed) right before the access, so a crash is known to be the probe's and not a startup failure.</summary>
+    public const string Marker = "guard-probe: touching";
+
+    public const int ProbeLength = 5;
+
+    /// <summary>What the child touches.</summary>
+    public enum Mode
+    {
+        /// <summary>The first and last floats of both placements: must survive (the control).</summary>
+        Inside,
+        ReadAfterEnd,
+        WriteAfterEnd,
+        ReadBeforeStart,
+        WriteBeforeStart,
+    }
+
+#pragma warning disable CA2255 // deliberate: the probe must run before the test framework's entry point
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void RunIfRequested()
+    {
+        string? requested = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrEmpty(requested))
+            return;
+        Environment.Exit(Touch(Enum.Parse<Mode>(requested)));
+    }
+
+    private static int Touch(Mode mode)
+    {
+        using var end = new GuardedBuffer(ProbeLength, GuardSide.End);
+        using var start = new GuardedBuffer(ProbeLength, GuardSide.Start);
+        if (!end.IsGuarded)
+            return 2;
+        Console.Out.WriteLine(Marker);
+        Console.Out.Flush();
+        switch (mode)
+        {
+            case Mode.Inside:
+                foreach (var b in new[] { end, start })
+                {
+                    Volatile.Write(ref b.Pointer[0], Volatile.Read(ref b.Pointer[0]) + 1);
+                    Volatile.Write(ref b.Pointer[ProbeLength - 1], Volatile.Read(ref b.Pointer[ProbeLength - 1]) + 1);
+                }
+                break;
+            case Mode.ReadAfterEnd: _ = Volatile.Read(ref end.Pointer[ProbeLength]); break;
+            case Mode.WriteAfterEnd: Volatile.Write(ref end.Pointer[ProbeLength], 1f); break;
+            case Mode.ReadBeforeStart: _ = Volatile.Read(ref start.Pointer[-1]); break;
+            case Mode.WriteBeforeStart: Volatile.Write(ref start.Pointer[-1], 1f); break;
+        }
+        Console.Out.WriteLine("guard-probe: survived");
+        Console.Out.Flush();
+        return 0;
+    }
+
+    /// <summary>Runs a child probe and returns its exit code (128 + signal when a signal killed it) and output.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunChild(Mode mode, TimeSpan timeout)
+    {
+        string host = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
+        var start = new ProcessStartInfo(host)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // Run through `dotnet x.dll` (e.g. under some runners): hand the test assembly to the same host.
+        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            start.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
+        start.Environment[Variable] = mode.ToString();
+        // A crash dump of a deliberate crash would only cost time and disk.
+        start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
+
+        using var child = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {host}.");
+        var stdout = child.StandardOutput.ReadToEndAsync();
+        var stderr = child.StandardError.ReadToEndAsync();
+        if (!child.WaitForExit(timeout))
+        {
+            child.Kill();
+            throw new TimeoutException($"Guard probe {mode} did not finish within {timeout}.");
+        }
+        child.WaitForExit();
+        return (child.ExitCode, stdout.Result, stderr.Result);
+    }
+}
