@@ -28,6 +28,9 @@ internal static unsafe class PackedGemm<TVec, TAct>
 {
     private const int TileRows = 6;
 
+    /// <summary>The widest vector's lanes: sizes the stack tile every width shares.</summary>
+    private const int MaxLanes = 16;
+
     /// <param name="m">Rows of A and C.</param>
     /// <param name="b">The packed right-hand side (K×N).</param>
     /// <param name="a">A, row-major, <paramref name="lda"/> floats between rows, K used per row.</param>
@@ -43,13 +46,16 @@ internal static unsafe class PackedGemm<TVec, TAct>
         int panels = b.PanelCount;
         nint stride = (nint)b.PanelStride;
         float* data = b.Data;
+        // Where tiles park their accumulators for the epilogue. Allocated here, not in the tiles:
+        // a stackalloc inside a tile makes the JIT store every accumulator on each iteration.
+        float* tile = stackalloc float[TileRows * 2 * MaxLanes];
         int j = 0;
         if (m == 1)
         {
             for (; j + 4 <= panels; j += 4)
             {
                 int col = j * nr;
-                Tile1x4(k, a, data + j * stride, stride, Offset(bias, col), Offset(addend, col), c + col, n - col);
+                Tile1x4(tile, k, a, data + j * stride, stride, Offset(bias, col), Offset(addend, col), c + col, n - col);
             }
         }
 
@@ -62,14 +68,14 @@ internal static unsafe class PackedGemm<TVec, TAct>
             float* addJ = Offset(addend, col);
             int i = 0;
             for (; i + TileRows <= m; i += TileRows)
-                Tile<Rows6>(k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols);
+                Tile<Rows6>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols);
             switch (m - i)
             {
-                case 1: Tile<Rows1>(k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
-                case 2: Tile<Rows2>(k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
-                case 3: Tile<Rows3>(k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
-                case 4: Tile<Rows4>(k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
-                case 5: Tile<Rows5>(k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
+                case 1: Tile<Rows1>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
+                case 2: Tile<Rows2>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
+                case 3: Tile<Rows3>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
+                case 4: Tile<Rows4>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
+                case 5: Tile<Rows5>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
             }
         }
     }
@@ -78,7 +84,7 @@ internal static unsafe class PackedGemm<TVec, TAct>
     private static float* Offset(float* p, nint by) => p == null ? null : p + by;
 
     /// <summary>Up to six rows of A times one panel; <paramref name="cols"/> of its columns are real.</summary>
-    private static void Tile<TR>(int k, float* a, nint lda, float* bp, float* bias, float* addend, nint ldAdd, float* c, nint ldc, int cols)
+    private static void Tile<TR>(float* tile, int k, float* a, nint lda, float* bp, float* bias, float* addend, nint ldAdd, float* c, nint ldc, int cols)
         where TR : struct, IRowCount
     {
         int w = TVec.Count;
@@ -130,12 +136,17 @@ internal static unsafe class PackedGemm<TVec, TAct>
             }
         }
 
-        StorePair(c00, c01, bias, addend, c, cols);
-        if (TR.Value > 1) StorePair(c10, c11, bias, Offset(addend, ldAdd), c + ldc, cols);
-        if (TR.Value > 2) StorePair(c20, c21, bias, Offset(addend, 2 * ldAdd), c + 2 * ldc, cols);
-        if (TR.Value > 3) StorePair(c30, c31, bias, Offset(addend, 3 * ldAdd), c + 3 * ldc, cols);
-        if (TR.Value > 4) StorePair(c40, c41, bias, Offset(addend, 4 * ldAdd), c + 4 * ldc, cols);
-        if (TR.Value > 5) StorePair(c50, c51, bias, Offset(addend, 5 * ldAdd), c + 5 * ldc, cols);
+        // Park the accumulators before the epilogue: the epilogue may call out (partial vectors),
+        // and a vector live across a call would make the JIT spill it on every loop iteration.
+        TVec.Store(c00, ref tile[0]);
+        TVec.Store(c01, ref tile[w]);
+        if (TR.Value > 1) { TVec.Store(c10, ref tile[2 * w]); TVec.Store(c11, ref tile[3 * w]); }
+        if (TR.Value > 2) { TVec.Store(c20, ref tile[4 * w]); TVec.Store(c21, ref tile[5 * w]); }
+        if (TR.Value > 3) { TVec.Store(c30, ref tile[6 * w]); TVec.Store(c31, ref tile[7 * w]); }
+        if (TR.Value > 4) { TVec.Store(c40, ref tile[8 * w]); TVec.Store(c41, ref tile[9 * w]); }
+        if (TR.Value > 5) { TVec.Store(c50, ref tile[10 * w]); TVec.Store(c51, ref tile[11 * w]); }
+        for (int r = 0; r < TR.Value; r++)
+            StorePair(tile + 2 * r * w, bias, Offset(addend, r * ldAdd), c + r * ldc, cols);
     }
 
     /// <summary>
@@ -143,7 +154,7 @@ internal static unsafe class PackedGemm<TVec, TAct>
     /// <paramref name="cols"/> counts the real columns from the first panel on (only the fourth
     /// panel can be partial, when it is the last).
     /// </summary>
-    private static void Tile1x4(int k, float* a, float* bp, nint stride, float* bias, float* addend, float* c, int cols)
+    private static void Tile1x4(float* tile, int k, float* a, float* bp, nint stride, float* bias, float* addend, float* c, int cols)
     {
         int w = TVec.Count;
         int nr = 2 * w;
@@ -167,18 +178,25 @@ internal static unsafe class PackedGemm<TVec, TAct>
             c31 = TVec.MulAdd(av, TVec.Load(in b3p[o + w]), c31);
         }
 
-        StorePair(c00, c01, bias, addend, c, Math.Min(nr, cols));
-        StorePair(c10, c11, Offset(bias, nr), Offset(addend, nr), c + nr, Math.Min(nr, cols - nr));
-        StorePair(c20, c21, Offset(bias, 2 * nr), Offset(addend, 2 * nr), c + 2 * nr, Math.Min(nr, cols - 2 * nr));
-        StorePair(c30, c31, Offset(bias, 3 * nr), Offset(addend, 3 * nr), c + 3 * nr, Math.Min(nr, cols - 3 * nr));
+        TVec.Store(c00, ref tile[0]);
+        TVec.Store(c01, ref tile[w]);
+        TVec.Store(c10, ref tile[2 * w]);
+        TVec.Store(c11, ref tile[3 * w]);
+        TVec.Store(c20, ref tile[4 * w]);
+        TVec.Store(c21, ref tile[5 * w]);
+        TVec.Store(c30, ref tile[6 * w]);
+        TVec.Store(c31, ref tile[7 * w]);
+        for (int q = 0; q < 4; q++)
+            StorePair(tile + q * nr, Offset(bias, q * nr), Offset(addend, q * nr), c + q * nr, Math.Min(nr, cols - q * nr));
     }
 
+    /// <summary>The epilogue of one row of one panel: two parked accumulator vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StorePair(TVec acc0, TVec acc1, float* bias, float* addend, float* c, int cols)
+    private static void StorePair(float* acc, float* bias, float* addend, float* c, int cols)
     {
         int w = TVec.Count;
-        StoreVector(acc0, bias, addend, c, cols);
-        StoreVector(acc1, Offset(bias, w), Offset(addend, w), c + w, cols - w);
+        StoreVector(TVec.Load(in acc[0]), bias, addend, c, cols);
+        StoreVector(TVec.Load(in acc[w]), Offset(bias, w), Offset(addend, w), c + w, cols - w);
     }
 
     /// <summary>The epilogue of one accumulator vector: + addend, + bias, activation, store <paramref name="count"/> lanes.</summary>
