@@ -75,12 +75,22 @@ public static unsafe class GuardProbe
     public static (int ExitCode, string Stdout, string Stderr) RunChild(Mode mode, TimeSpan timeout)
     {
         string host = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
-        var start = new ProcessStartInfo(host)
+        // Under user-mode emulation (the ARM64 CI run) the kernel cannot exec the foreign binary
+        // itself: RNNSIMD_EMULATOR names the emulator command line to put in front of it.
+        string[] emulator = (Environment.GetEnvironmentVariable("RNNSIMD_EMULATOR") ?? "")
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var start = new ProcessStartInfo(emulator.Length > 0 ? emulator[0] : host)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (emulator.Length > 0)
+        {
+            foreach (string argument in emulator.Skip(1))
+                start.ArgumentList.Add(argument);
+            start.ArgumentList.Add(host);
+        }
         // Run through `dotnet x.dll` (e.g. under some runners): hand the test assembly to the same host.
         if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
             start.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
