@@ -7,7 +7,7 @@ namespace RnnSimd;
 /// <see cref="Step"/> carries. After the first call, <see cref="Forward"/> and <see cref="Step"/>
 /// allocate nothing. One session per thread; the layer itself is shared.
 /// </summary>
-public sealed unsafe class ElmanLayerSession
+public sealed unsafe class ElmanLayerSession : IDisposable
 {
     private readonly ElmanRunner _runner;
 
@@ -22,6 +22,9 @@ public sealed unsafe class ElmanLayerSession
 
     /// <summary>The longest sequence <see cref="Forward"/> accepts.</summary>
     public int MaxSequenceLength => _runner.MaxSequenceLength;
+
+    /// <summary>Threads each call runs on (the caller's included), set at creation.</summary>
+    public int Threads => _runner.Threads;
 
     /// <summary>The largest batch this session accepts.</summary>
     public int MaxBatch => _runner.MaxBatch;
@@ -46,8 +49,7 @@ public sealed unsafe class ElmanLayerSession
         ReadOnlySpan<float> initialState = default)
     {
         _runner.CheckForward(x, sequenceLength, batch, output, Layer.HiddenSize, finalState, initialState);
-        fixed (float* hidden = output)
-            _runner.RunSequence(x, sequenceLength, batch, hidden, finalState, initialState);
+        _runner.RunLayer(x, sequenceLength, batch, output, finalState, initialState);
     }
 
     /// <summary>One time step on the carried state: h_t = act(x_t·W_ihᵀ + b_ih + h_{t-1}·W_hhᵀ + b_hh).</summary>
@@ -57,7 +59,7 @@ public sealed unsafe class ElmanLayerSession
     public void Step(ReadOnlySpan<float> x, Span<float> hidden)
     {
         _runner.CheckStep(x, hidden, Layer.HiddenSize);
-        float* state = _runner.Step(x);
+        float* state = _runner.Step(x, default);
         new ReadOnlySpan<float>(state, Batch * Layer.HiddenSize).CopyTo(hidden);
     }
 
@@ -74,4 +76,7 @@ public sealed unsafe class ElmanLayerSession
             throw new ArgumentException("initialState is empty; use Reset(batch) for zeros.", nameof(initialState));
         _runner.Reset(initialState, batch);
     }
+
+    /// <summary>Stops this session's worker threads (a single-threaded session has none); the session is unusable afterwards.</summary>
+    public void Dispose() => _runner.Dispose();
 }

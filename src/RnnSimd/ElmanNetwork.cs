@@ -89,10 +89,18 @@ public sealed class ElmanNetwork : IDisposable
     /// Creates a session: its buffers are allocated now, for up to <paramref name="maxSequenceLength"/>
     /// steps of up to <paramref name="maxBatch"/> rows, so that its Forward and Step allocate nothing.
     /// </summary>
-    public ElmanNetworkSession CreateSession(int maxSequenceLength, int maxBatch)
+    /// <param name="maxSequenceLength">The longest sequence Forward will be given.</param>
+    /// <param name="maxBatch">The largest batch Forward and Step will be given.</param>
+    /// <param name="threads">
+    /// Threads per call, the caller's included (default 1; <see cref="Environment.ProcessorCount"/> is
+    /// the natural maximum). With more than one, each step's hidden units are split across persistent
+    /// worker threads that meet at a barrier per step; results are bit-identical for every count.
+    /// Dispose the session to stop them.
+    /// </param>
+    public ElmanNetworkSession CreateSession(int maxSequenceLength, int maxBatch, int threads = 1)
     {
         ObjectDisposedException.ThrowIf(_weights.IsDisposed, this);
-        return new ElmanNetworkSession(this, new ElmanRunner(this, _weights, _engine, maxSequenceLength, maxBatch, needsSequenceBuffer: true));
+        return new ElmanNetworkSession(this, new ElmanRunner(this, _weights, _engine, maxSequenceLength, maxBatch, threads, needsSequenceBuffer: true));
     }
 
     /// <summary>Frees the packed weights; sessions of this network throw <see cref="ObjectDisposedException"/> afterwards.</summary>

@@ -7,7 +7,7 @@ namespace RnnSimd;
 /// <see cref="Step"/> carries. After the first call, <see cref="Forward"/> and <see cref="Step"/>
 /// allocate nothing. One session per thread; the network itself is shared.
 /// </summary>
-public sealed unsafe class ElmanNetworkSession
+public sealed unsafe class ElmanNetworkSession : IDisposable
 {
     private readonly ElmanRunner _runner;
 
@@ -22,6 +22,9 @@ public sealed unsafe class ElmanNetworkSession
 
     /// <summary>The longest sequence <see cref="Forward"/> accepts.</summary>
     public int MaxSequenceLength => _runner.MaxSequenceLength;
+
+    /// <summary>Threads each call runs on (the caller's included), set at creation.</summary>
+    public int Threads => _runner.Threads;
 
     /// <summary>The largest batch this session accepts.</summary>
     public int MaxBatch => _runner.MaxBatch;
@@ -54,8 +57,7 @@ public sealed unsafe class ElmanNetworkSession
     public void Step(ReadOnlySpan<float> x, Span<float> output)
     {
         _runner.CheckStep(x, output, Network.OutputSize);
-        float* state = _runner.Step(x);
-        _runner.Head(state, output);
+        _runner.Step(x, output[..(Batch * Network.OutputSize)]);
     }
 
     /// <summary>Sets the carried state to zeros for <paramref name="batch"/> rows.</summary>
@@ -71,4 +73,7 @@ public sealed unsafe class ElmanNetworkSession
             throw new ArgumentException("initialState is empty; use Reset(batch) for zeros.", nameof(initialState));
         _runner.Reset(initialState, batch);
     }
+
+    /// <summary>Stops this session's worker threads (a single-threaded session has none); the session is unusable afterwards.</summary>
+    public void Dispose() => _runner.Dispose();
 }

@@ -39,27 +39,34 @@ internal static unsafe class PackedGemm<TVec, TAct>
     /// <param name="ldAdd">Floats between addend rows (0 when there is no addend).</param>
     /// <param name="c">C, row-major, <paramref name="ldc"/> floats between rows, N written per row.</param>
     public static void Run(int m, PackedMatrix b, float* a, nint lda, float* bias, float* addend, nint ldAdd, float* c, nint ldc)
+        => Run(m, b, a, lda, bias, addend, ldAdd, c, ldc, new PanelRange(0, b.PanelCount));
+
+    /// <summary>
+    /// The same product restricted to the columns of <paramref name="panels"/>: how threads split a
+    /// step. Every element is computed exactly as in the whole product, so the split changes no bit.
+    /// </summary>
+    public static void Run(int m, PackedMatrix b, float* a, nint lda, float* bias, float* addend, nint ldAdd, float* c, nint ldc, PanelRange panels)
     {
         int k = b.Rows;
         int n = b.Columns;
         int nr = b.PanelWidth;
-        int panels = b.PanelCount;
+        int lastPanel = panels.End;
         nint stride = (nint)b.PanelStride;
         float* data = b.Data;
         // Where tiles park their accumulators for the epilogue. Allocated here, not in the tiles:
         // a stackalloc inside a tile makes the JIT store every accumulator on each iteration.
         float* tile = stackalloc float[TileRows * 2 * MaxLanes];
-        int j = 0;
+        int j = panels.Start;
         if (m == 1)
         {
-            for (; j + 4 <= panels; j += 4)
+            for (; j + 4 <= lastPanel; j += 4)
             {
                 int col = j * nr;
                 Tile1x4(tile, k, a, data + j * stride, stride, Offset(bias, col), Offset(addend, col), c + col, n - col);
             }
         }
 
-        for (; j < panels; j++)
+        for (; j < lastPanel; j++)
         {
             int col = j * nr;
             int cols = Math.Min(nr, n - col);

@@ -11,14 +11,14 @@ namespace RnnSimd.Models;
 /// <remarks>Pointers are trusted: sessions validate at their public edge.</remarks>
 internal abstract unsafe class ElmanEngine
 {
-    /// <summary>g (rows×H) = x (rows×X)·W_in + bias: the input projection, hoisted over all time steps.</summary>
-    public abstract void Project(int rows, float* x, float* g);
+    /// <summary>g (rows×H) = x (rows×X)·W_in + bias, columns of <paramref name="panels"/>: the input projection, hoisted over all time steps.</summary>
+    public abstract void Project(int rows, float* x, float* g, PanelRange panels);
 
-    /// <summary>h (batch×H) = act(hPrev·W_hh + g); <paramref name="h"/> may be <paramref name="g"/>.</summary>
-    public abstract void Recur(int batch, float* hPrev, float* g, float* h);
+    /// <summary>h (batch×H) = act(hPrev·W_hh + g), columns of <paramref name="panels"/>; <paramref name="h"/> may be <paramref name="g"/>.</summary>
+    public abstract void Recur(int batch, float* hPrev, float* g, float* h, PanelRange panels);
 
-    /// <summary>y (rows×Y) = h·W_hy + b_y: the output head.</summary>
-    public abstract void Head(int rows, float* h, float* y);
+    /// <summary>y (rows×Y) = h·W_hy + b_y, columns of <paramref name="panels"/> (of W_hy): the output head.</summary>
+    public abstract void Head(int rows, float* h, float* y, PanelRange panels);
 
     public abstract KernelInfo Kernels { get; }
 
@@ -43,15 +43,15 @@ internal sealed unsafe class ElmanEngine<TVec, TAct>(SimdPath path, ElmanWeights
 {
     public override KernelInfo Kernels { get; } = KernelRegistry.Describe<TVec>(path);
 
-    public override void Project(int rows, float* x, float* g)
-        => PackedGemm<TVec, IdentityActivation>.Run(rows, weights.InputWeights, x, weights.InputSize, weights.Bias, null, 0, g, weights.HiddenSize);
+    public override void Project(int rows, float* x, float* g, PanelRange panels)
+        => PackedGemm<TVec, IdentityActivation>.Run(rows, weights.InputWeights, x, weights.InputSize, weights.Bias, null, 0, g, weights.HiddenSize, panels);
 
-    public override void Recur(int batch, float* hPrev, float* g, float* h)
+    public override void Recur(int batch, float* hPrev, float* g, float* h, PanelRange panels)
     {
         int hidden = weights.HiddenSize;
-        PackedGemm<TVec, TAct>.Run(batch, weights.RecurrentWeights, hPrev, hidden, null, g, hidden, h, hidden);
+        PackedGemm<TVec, TAct>.Run(batch, weights.RecurrentWeights, hPrev, hidden, null, g, hidden, h, hidden, panels);
     }
 
-    public override void Head(int rows, float* h, float* y)
-        => PackedGemm<TVec, IdentityActivation>.Run(rows, weights.OutputWeights!, h, weights.HiddenSize, weights.OutputBias, null, 0, y, weights.OutputSize);
+    public override void Head(int rows, float* h, float* y, PanelRange panels)
+        => PackedGemm<TVec, IdentityActivation>.Run(rows, weights.OutputWeights!, h, weights.HiddenSize, weights.OutputBias, null, 0, y, weights.OutputSize, panels);
 }

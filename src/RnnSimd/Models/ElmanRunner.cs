@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using RnnSimd.Kernels;
+using RnnSimd.Threading;
 
 namespace RnnSimd.Models;
 
@@ -8,7 +10,7 @@ namespace RnnSimd.Models;
 /// so the kernels take their addresses without fixing them per call), the argument checks, the
 /// forward loop and the step state.
 /// </summary>
-internal sealed unsafe class ElmanRunner
+internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
 {
     private readonly ElmanWeights _weights;
     private readonly ElmanEngine _engine;
@@ -17,12 +19,29 @@ internal sealed unsafe class ElmanRunner
     private readonly float[] _stateA;
     private readonly float[] _stateB;
     private readonly float[] _sequence;
+    private readonly WorkerPool? _pool;
     private bool _stateInA = true;
+    private Job _job;
 
-    public ElmanRunner(object owner, ElmanWeights weights, ElmanEngine engine, int maxSequenceLength, int maxBatch, bool needsSequenceBuffer)
+    private enum JobKind { Forward, Step }
+
+    /// <summary>What the threads run next: pointers stay valid because the caller keeps them fixed until all threads are done.</summary>
+    private readonly struct Job(JobKind kind, int steps, int batch, float* x, float* previous, float* hidden, float* output)
+    {
+        public readonly JobKind Kind = kind;
+        public readonly int Steps = steps;
+        public readonly int Batch = batch;
+        public readonly float* X = x;
+        public readonly float* Previous = previous;
+        public readonly float* Hidden = hidden;
+        public readonly float* Output = output;
+    }
+
+    public ElmanRunner(object owner, ElmanWeights weights, ElmanEngine engine, int maxSequenceLength, int maxBatch, int threads, bool needsSequenceBuffer)
     {
         Check.Positive(maxSequenceLength, nameof(maxSequenceLength));
         Check.Positive(maxBatch, nameof(maxBatch));
+        Check.InRange(threads, 1, MaxThreads, nameof(threads));
         _owner = owner;
         _weights = weights;
         _engine = engine;
@@ -39,7 +58,18 @@ internal sealed unsafe class ElmanRunner
         _stateA = GC.AllocateArray<float>((int)stateLength, pinned: true);
         _stateB = GC.AllocateArray<float>((int)stateLength, pinned: true);
         _sequence = GC.AllocateArray<float>((int)sequenceLength, pinned: true);
+        Threads = threads;
+        if (threads > 1)
+            _pool = new WorkerPool(threads, this, "RnnSimd session");
     }
+
+    /// <summary>More threads than this is a mistake, not a configuration.</summary>
+    public const int MaxThreads = 256;
+
+    public int Threads { get; }
+
+    /// <summary>Stops the worker threads, if any.</summary>
+    public void Dispose() => _pool?.Dispose();
 
     public int MaxSequenceLength { get; }
     public int MaxBatch { get; }
@@ -80,37 +110,84 @@ internal sealed unsafe class ElmanRunner
 
     /// <summary>
     /// Runs the recurrence over a whole sequence into <paramref name="hidden"/> (T·B·H): one hoisted
-    /// projection, then one recurrent product per step in place over the projected rows.
-    /// Writes the final state last, so <paramref name="finalState"/> may be the initial state's memory.
+    /// projection, then one recurrent product per step in place over the projected rows; with a head,
+    /// the head over all rows into <paramref name="output"/>. Writes the final state last, so
+    /// <paramref name="finalState"/> may be the initial state's memory.
     /// </summary>
-    public void RunSequence(ReadOnlySpan<float> x, int sequenceLength, int batch, float* hidden,
-        Span<float> finalState, ReadOnlySpan<float> initialState)
+    private void RunSequence(ReadOnlySpan<float> x, int sequenceLength, int batch, float* hidden,
+        float* output, Span<float> finalState, ReadOnlySpan<float> initialState)
     {
         int h = _weights.HiddenSize;
         nint stepSize = (nint)batch * h;
         fixed (float* px = x, ph0 = initialState)
         {
-            _engine.Project(sequenceLength * batch, px, hidden);
-            float* prev = initialState.IsEmpty ? Address(_zeros) : ph0;
-            for (int t = 0; t < sequenceLength; t++)
-            {
-                float* g = hidden + t * stepSize;
-                _engine.Recur(batch, prev, g, g);
-                prev = g;
-            }
-            new ReadOnlySpan<float>(prev, (int)stepSize).CopyTo(finalState);
+            _job = new Job(JobKind.Forward, sequenceLength, batch, px, initialState.IsEmpty ? Address(_zeros) : ph0, hidden, output);
+            Execute();
         }
+        new ReadOnlySpan<float>(hidden + (sequenceLength - 1) * stepSize, (int)stepSize).CopyTo(finalState);
+    }
+
+    /// <summary>A layer's forward: the hidden sequence straight into the caller's output.</summary>
+    public void RunLayer(ReadOnlySpan<float> x, int sequenceLength, int batch, Span<float> output,
+        Span<float> finalState, ReadOnlySpan<float> initialState)
+    {
+        fixed (float* hidden = output)
+            RunSequence(x, sequenceLength, batch, hidden, null, finalState, initialState);
     }
 
     /// <summary>The network's forward: the hidden sequence in the session's buffer, then the head over all of it.</summary>
     public void RunNetwork(ReadOnlySpan<float> x, int sequenceLength, int batch, Span<float> output,
         Span<float> finalState, ReadOnlySpan<float> initialState)
     {
-        float* hidden = Address(_sequence);
-        RunSequence(x, sequenceLength, batch, hidden, finalState, initialState);
         fixed (float* py = output)
-            _engine.Head(sequenceLength * batch, hidden, py);
+            RunSequence(x, sequenceLength, batch, Address(_sequence), py, finalState, initialState);
     }
+
+    private void Execute()
+    {
+        if (_pool is null)
+            Execute(0, 1);
+        else
+            _pool.Run();
+    }
+
+    /// <summary>One thread's share of the current job: its panels of every product, the same steps.</summary>
+    public void Execute(int index, int count)
+    {
+        Job job = _job;
+        var hiddenPanels = PanelRange.Share(_weights.RecurrentWeights.PanelCount, index, count);
+        var outputPanels = _weights.OutputWeights is { } head ? PanelRange.Share(head.PanelCount, index, count) : default;
+        int batch = job.Batch;
+        nint stepSize = (nint)batch * _weights.HiddenSize;
+        if (job.Kind == JobKind.Forward)
+        {
+            // A thread's recurrence at t = 0 reads only its own projected columns: no barrier needed
+            // between projection and recurrence; one after each step, since every thread reads all of h_t.
+            _engine.Project(job.Steps * batch, job.X, job.Hidden, hiddenPanels);
+            float* prev = job.Previous;
+            for (int t = 0; t < job.Steps; t++)
+            {
+                float* g = job.Hidden + t * stepSize;
+                _engine.Recur(batch, prev, g, g, hiddenPanels);
+                Barrier();
+                prev = g;
+            }
+            if (job.Output != null)
+                _engine.Head(job.Steps * batch, job.Hidden, job.Output, outputPanels);
+        }
+        else
+        {
+            _engine.Project(batch, job.X, job.Hidden, hiddenPanels);
+            _engine.Recur(batch, job.Previous, job.Hidden, job.Hidden, hiddenPanels);
+            if (job.Output != null)
+            {
+                Barrier();
+                _engine.Head(batch, job.Hidden, job.Output, outputPanels);
+            }
+        }
+    }
+
+    private void Barrier() => _pool?.Barrier();
 
     public void CheckStep(ReadOnlySpan<float> x, ReadOnlySpan<float> output, int outputWidth)
     {
@@ -122,24 +199,18 @@ internal sealed unsafe class ElmanRunner
         Check.NoOverlap(output, x, "output", "x");
     }
 
-    /// <summary>One time step on the session's state; returns the new state (Batch×H).</summary>
-    public float* Step(ReadOnlySpan<float> x)
+    /// <summary>One time step on the session's state (and, with <paramref name="y"/>, the head); returns the new state (Batch×H).</summary>
+    public float* Step(ReadOnlySpan<float> x, Span<float> y)
     {
         float* state = Address(_stateInA ? _stateA : _stateB);
         float* next = Address(_stateInA ? _stateB : _stateA);
-        fixed (float* px = x)
+        fixed (float* px = x, py = y)
         {
-            _engine.Project(Batch, px, next);
-            _engine.Recur(Batch, state, next, next);
+            _job = new Job(JobKind.Step, 1, Batch, px, state, next, y.IsEmpty ? null : py);
+            Execute();
         }
         _stateInA = !_stateInA;
         return next;
-    }
-
-    public void Head(float* state, Span<float> y)
-    {
-        fixed (float* py = y)
-            _engine.Head(Batch, state, py);
     }
 
     public void Reset(ReadOnlySpan<float> initialState, int batch)

@@ -15,7 +15,7 @@ public static class Properties
 
     public static void Check<T>(Arbitrary<T> arbitrary, Action<T> property, int? runs = null)
     {
-        Config config = Config.QuickThrowOnFailure.WithMaxTest(runs ?? Runs);
+        Config config = Config.QuickThrowOnFailure.WithMaxTest(runs ?? Runs).WithQuietOnSuccess(true);
         string? replay = Environment.GetEnvironmentVariable("RNNSIMD_REPLAY");
         if (replay is not null)
         {

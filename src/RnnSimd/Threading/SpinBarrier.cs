@@ -1,0 +1,67 @@
+using System.Diagnostics;
+
+namespace RnnSimd.Threading;
+
+/// <summary>
+/// A reusable barrier for a fixed set of threads that meet once per time step. Waiters spin first
+/// (a step takes microseconds; waking a blocked thread costs about as much), then block, so that an
+/// oversubscribed machine, or workers idle between calls, do not burn a core or livelock.
+/// Allocates nothing per use.
+/// </summary>
+internal sealed class SpinBarrier
+{
+    private readonly int _participants;
+    private readonly long _spinTicks;
+    private readonly object _lock = new();
+    private int _remaining;
+    private int _generation;
+    private int _sleepers;
+
+    /// <param name="participants">Threads that must arrive before any leaves.</param>
+    /// <param name="spin">How long a waiter spins before it blocks.</param>
+    public SpinBarrier(int participants, TimeSpan spin)
+    {
+        _participants = participants;
+        _remaining = participants;
+        _spinTicks = (long)(spin.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    public void SignalAndWait()
+    {
+        int generation = Volatile.Read(ref _generation);
+        if (Interlocked.Decrement(ref _remaining) == 0)
+        {
+            _remaining = _participants;
+            // The increment is a full fence: it publishes the reset and everything this step wrote.
+            Interlocked.Increment(ref _generation);
+            // Dekker pairing with the sleeper's increment below: one of the two sees the other.
+            if (Volatile.Read(ref _sleepers) > 0)
+                lock (_lock)
+                    Monitor.PulseAll(_lock);
+            return;
+        }
+
+        long deadline = Stopwatch.GetTimestamp() + _spinTicks;
+        int spins = 0;
+        while (Volatile.Read(ref _generation) == generation)
+        {
+            Thread.SpinWait(8);
+            if ((++spins & 63) == 0 && Stopwatch.GetTimestamp() > deadline)
+            {
+                Block(generation);
+                return;
+            }
+        }
+    }
+
+    private void Block(int generation)
+    {
+        lock (_lock)
+        {
+            Interlocked.Increment(ref _sleepers);
+            while (Volatile.Read(ref _generation) == generation)
+                Monitor.Wait(_lock);
+            Interlocked.Decrement(ref _sleepers);
+        }
+    }
+}

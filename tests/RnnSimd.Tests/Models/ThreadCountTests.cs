@@ -1,0 +1,121 @@
+using FsCheck;
+using FsCheck.Fluent;
+using RnnSimd.Tests.Generators;
+using RnnSimd.Tests.Support;
+
+namespace RnnSimd.Tests.Models;
+
+/// <summary>
+/// Threads split each step's hidden units; every element is still computed by one thread in the
+/// same order, so any thread count gives the single-thread bits, and nothing is allocated on any
+/// thread. Serial: these tests start their own threads.
+/// </summary>
+[Collection(nameof(SerialCollection))]
+public class ThreadCountTests
+{
+    /// <summary>Cases with wide hidden layers too, so that every path has several panels to split.</summary>
+    private static Arbitrary<(ElmanCase Case, int Threads)> Cases() =>
+        Arb.From(
+            from c in Arbitraries.ElmanCases(maxSteps: 6, maxBatch: 7).Generator
+            from wide in Gen.Elements(0, 0, 65, 130, 200)
+            from threads in Gen.Choose(2, 5)
+            select (Case: c with { H = c.H + wide }, Threads: threads),
+            p => Arbitraries.ElmanCases().Shrinker(p.Case).Select(c => (c, p.Threads))
+                .Concat(p.Threads > 2 ? [(p.Case, p.Threads - 1)] : []));
+
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Layer_results_do_not_depend_on_the_thread_count(SimdPath path) =>
+        Properties.Check(Cases(), p =>
+        {
+            var (c, threads) = p;
+            var d = c.Data();
+            using var layer = d.Layer(path);
+            var (output1, final1, steps1) = RunLayer(layer, d, 1);
+            var (outputN, finalN, stepsN) = RunLayer(layer, d, threads);
+            Expect.BitIdentical(outputN, output1, $"output with {threads} threads");
+            Expect.BitIdentical(finalN, final1, $"finalState with {threads} threads");
+            Expect.BitIdentical(stepsN, steps1, $"Step outputs with {threads} threads");
+        }, runs: Math.Max(10, Properties.Runs / 4));
+
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Network_results_do_not_depend_on_the_thread_count(SimdPath path) =>
+        Properties.Check(Cases(), p =>
+        {
+            var (c, threads) = p;
+            var d = c.Data();
+            using var net = d.Network(path);
+            var (outputs1, steps1) = RunNetwork(net, d, 1);
+            var (outputsN, stepsN) = RunNetwork(net, d, threads);
+            Expect.BitIdentical(outputsN, outputs1, $"outputs with {threads} threads");
+            Expect.BitIdentical(stepsN, steps1, $"Step outputs with {threads} threads");
+        }, runs: Math.Max(10, Properties.Runs / 4));
+
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Threaded_calls_allocate_nothing_on_any_thread(SimdPath path)
+    {
+        var c = new ElmanCase(T: 10, B: 2, X: 40, H: 200, Y: 9, Bias: true, Act: Nonlinearity.Tanh, InitialState: true, Scale: 1f, Seed: 8);
+        var d = c.Data();
+        using var net = d.Network(path);
+        using var session = net.CreateSession(c.T, c.B, threads: 3);
+        var outputs = new float[c.T * c.B * c.Y];
+        var final = new float[c.B * c.H];
+        var y = new float[c.B * c.Y];
+        void Run()
+        {
+            session.Forward(d.X, c.T, c.B, outputs, final, d.InitialState);
+            session.Step(d.X.AsSpan(0, c.B * c.X), y);
+        }
+        for (int i = 0; i < 20; i++)
+            Run();
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        for (int i = 0; i < 100; i++)
+            Run();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(allocated == 0, $"100 threaded calls allocated {allocated} bytes (all threads).");
+    }
+
+    [Fact]
+    public void Thread_count_is_checked_and_a_disposed_session_refuses_work()
+    {
+        var c = new ElmanCase(2, 1, 3, 5, 2, true, Nonlinearity.Tanh, false, 1f, 2);
+        var d = c.Data();
+        using var layer = d.Layer(Isa.Best);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => layer.CreateSession(2, 1, threads: 0));
+        Assert.Equal("threads", e.ParamName);
+        var session = layer.CreateSession(2, 1, threads: 2);
+        Assert.Equal(2, session.Threads);
+        session.Dispose();
+        session.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => session.Forward(d.X, 2, 1, new float[10], new float[5]));
+    }
+
+    private static (float[] Output, float[] Final, float[] Steps) RunLayer(ElmanLayer layer, ElmanData d, int threads)
+    {
+        var c = d.Case;
+        using var session = layer.CreateSession(c.T, c.B, threads);
+        var output = new float[c.T * c.B * c.H];
+        var final = new float[c.B * c.H];
+        session.Forward(d.X, c.T, c.B, output, final, d.InitialState);
+        var steps = new float[c.T * c.B * c.H];
+        if (c.InitialState) session.Reset(d.InitialState, c.B); else session.Reset(c.B);
+        for (int t = 0; t < c.T; t++)
+            session.Step(d.X.AsSpan(t * c.B * c.X, c.B * c.X), steps.AsSpan(t * c.B * c.H, c.B * c.H));
+        return (output, final, steps);
+    }
+
+    private static (float[] Outputs, float[] Steps) RunNetwork(ElmanNetwork net, ElmanData d, int threads)
+    {
+        var c = d.Case;
+        using var session = net.CreateSession(c.T, c.B, threads);
+        var outputs = new float[c.T * c.B * c.Y];
+        session.Forward(d.X, c.T, c.B, outputs, new float[c.B * c.H], d.InitialState);
+        var steps = new float[c.T * c.B * c.Y];
+        if (c.InitialState) session.Reset(d.InitialState, c.B); else session.Reset(c.B);
+        for (int t = 0; t < c.T; t++)
+            session.Step(d.X.AsSpan(t * c.B * c.X, c.B * c.X), steps.AsSpan(t * c.B * c.Y, c.B * c.Y));
+        return (outputs, steps);
+    }
+}
