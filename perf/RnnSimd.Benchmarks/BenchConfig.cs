@@ -10,11 +10,12 @@ namespace RnnSimd.Benchmarks;
 public static class BenchConfig
 {
     /// <summary>
-    /// Fewer iterations than BenchmarkDotNet's default, so that the whole suite fits in about ten
-    /// minutes on a 2-core machine; medians, not means, because other work on a shared machine
-    /// shows up as outliers on one side. UnrollFactor 1 lets a call that takes 20–250 ms run once
-    /// per iteration instead of 16 times; the loop overhead it adds is a nanosecond against a
-    /// microsecond-scale S1 call, and BenchmarkDotNet subtracts it anyway. Marked default, so that
+    /// Fewer iterations than BenchmarkDotNet's default, so that the whole suite, the peers included
+    /// (55 cases of ~6–20 s each), fits in about ten minutes on a 2-core machine; medians, not
+    /// means, because other work on a shared machine shows up as outliers on one side. UnrollFactor
+    /// 1 lets a call that takes 20–250 ms run once per iteration instead of 16 times; the loop
+    /// overhead it adds is a nanosecond against a microsecond-scale S1 call, and BenchmarkDotNet
+    /// subtracts it anyway. Marked default, so that
     /// command-line settings such as --iterationCount apply on top of it.
     /// </summary>
     public static Job Job { get; } = Job.Default
@@ -31,7 +32,7 @@ public static class BenchConfig
     public static IConfig Create(bool includeJob)
     {
         var config = DefaultConfig.Instance
-            .AddColumn(StatisticColumn.Median, new GflopsColumn())
+            .AddColumn(StatisticColumn.Median, new GflopsColumn(), new MaxErrorColumn())
             .AddDiagnoser(MemoryDiagnoser.Default);
         return includeJob ? config.AddJob(Job) : config;
     }

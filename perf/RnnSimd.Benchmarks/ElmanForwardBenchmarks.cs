@@ -31,6 +31,13 @@ public class ElmanForwardBenchmarks
         ElmanCheck.AgreesWithNaive(_data, nameof(TensorPrimitives),
             (steps, output, final) => TensorPrimitivesElman.Forward(_data.Input, steps, s.B, s.X, s.H,
                 _data.WeightIh, _data.WeightHh, _data.BiasIh, _data.BiasHh, output, final));
+
+        // Both in every process: one setup serves both methods, and the column picks its own line.
+        double[] reference = DoubleElman.Forward(_data);
+        RnnSimd();
+        Agreement.Report(nameof(RnnSimd), s, reference, _data.Output, _data.FinalState);
+        TensorPrimitives();
+        Agreement.Report(nameof(TensorPrimitives), s, reference, _data.Output, _data.FinalState);
     }
 
     [GlobalCleanup]

@@ -15,7 +15,12 @@ public class NaiveElmanBenchmarks
     public string Shape { get; set; } = "S1";
 
     [GlobalSetup]
-    public void Setup() => _data = new ElmanData(Shapes.Get(Shape));
+    public void Setup()
+    {
+        _data = new ElmanData(Shapes.Get(Shape));
+        Naive();
+        Agreement.Report(nameof(Naive), _data.Shape, DoubleElman.Forward(_data), _data.Output, _data.FinalState);
+    }
 
     [Benchmark]
     public void Naive()

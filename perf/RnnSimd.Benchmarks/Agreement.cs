@@ -1,0 +1,57 @@
+using System.Globalization;
+
+namespace RnnSimd.Benchmarks;
+
+/// <summary>
+/// Each contender's largest difference from the double-precision reference over its whole output,
+/// measured in setup and shown beside its time (<see cref="MaxErrorColumn"/>): a fast answer is only
+/// worth quoting with how right it is.
+/// </summary>
+/// <remarks>
+/// Setup runs in the benchmark's own process, the column in the host's: the figure travels as a
+/// line on standard output, which BenchmarkDotNet keeps in the report of that benchmark's process.
+/// </remarks>
+public static class Agreement
+{
+    public const string LinePrefix = "// MaxAbsErr ";
+
+    /// <summary>
+    /// Max |actual − reference| over h_1..h_T and h_T, printed for the column as
+    /// "// MaxAbsErr contender value". NaN anywhere makes it NaN.
+    /// </summary>
+    /// <param name="reference">From <see cref="DoubleElman.Forward"/> on the same data.</param>
+    public static double Report(string contender, ElmanShape shape, double[] reference,
+        ReadOnlySpan<float> output, ReadOnlySpan<float> finalState)
+    {
+        int length = shape.T * shape.B * shape.H;
+        if (output.Length != length || finalState.Length != shape.B * shape.H || reference.Length != length)
+            throw new ArgumentException($"{contender}: output of the wrong size for {shape.Name}.");
+
+        double error = MaxAbsDifference(output, reference);
+        error = Math.Max(error, MaxAbsDifference(finalState, reference.AsSpan(length - finalState.Length)));
+        Console.WriteLine($"{LinePrefix}{contender} {error.ToString("R", CultureInfo.InvariantCulture)}");
+        return error;
+    }
+
+    /// <summary>Reads a line written by <see cref="Report"/>.</summary>
+    public static bool TryParse(string line, out string contender, out double error)
+    {
+        contender = "";
+        error = double.NaN;
+        if (!line.StartsWith(LinePrefix, StringComparison.Ordinal))
+            return false;
+        string[] parts = line[LinePrefix.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length != 2 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out error))
+            return false;
+        contender = parts[0];
+        return true;
+    }
+
+    private static double MaxAbsDifference(ReadOnlySpan<float> actual, ReadOnlySpan<double> reference)
+    {
+        double max = 0;
+        for (int i = 0; i < actual.Length; i++)
+            max = Math.Max(max, Math.Abs(actual[i] - reference[i])); // Math.Max propagates NaN
+        return max;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace RnnSimd.Benchmarks;
+
+/// <summary>
+/// Each contender's agreement with the double-precision reference (<see cref="Agreement"/>), beside its
+/// time. "-" where a benchmark reports none (the activation benchmarks) or ran in-process, where
+/// BenchmarkDotNet keeps no standard output.
+/// </summary>
+public sealed class MaxErrorColumn : IColumn
+{
+    public string Id => nameof(MaxErrorColumn);
+    public string ColumnName => "MaxAbsErr";
+    public bool AlwaysShow => true;
+    public ColumnCategory Category => ColumnCategory.Custom;
+    public int PriorityInCategory => 1;
+    public bool IsNumeric => true;
+    public UnitType UnitType => UnitType.Dimensionless;
+    public string Legend => "Max |output − reference| over the whole sequence (h_1..h_T and h_T), reference in float64, measured in setup";
+
+    public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(c => Find(summary, c) is not null);
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
+        GetValue(summary, benchmarkCase, summary.Style);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
+        Find(summary, benchmarkCase) is { } error ? error.ToString("0.0E+0", style.CultureInfo ?? CultureInfo.InvariantCulture) : "-";
+
+    public override string ToString() => ColumnName;
+
+    /// <summary>The figure the benchmark's own process printed for its method (the last, if several launches did).</summary>
+    private static double? Find(Summary summary, BenchmarkCase benchmarkCase)
+    {
+        if (summary[benchmarkCase] is not { } report)
+            return null;
+        string method = benchmarkCase.Descriptor.WorkloadMethod.Name;
+        double? found = null;
+        foreach (string line in report.ExecuteResults.SelectMany(r => r.StandardOutput ?? []))
+        {
+            if (Agreement.TryParse(line, out string contender, out double error) && contender == method)
+                found = error;
+        }
+        return found;
+    }
+}
