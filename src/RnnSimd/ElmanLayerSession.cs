@@ -50,6 +50,9 @@ public sealed unsafe class ElmanLayerSession : IDisposable
     {
         _runner.CheckForward(x, sequenceLength, batch, output, Layer.HiddenSize, finalState, initialState);
         _runner.RunLayer(x, sequenceLength, batch, output, finalState, initialState);
+        // The kernels hold only raw pointers: keep this session (and through it the weights)
+        // reachable until they are done, or a finalizer could free memory mid-call.
+        GC.KeepAlive(this);
     }
 
     /// <summary>One time step on the carried state: h_t = act(x_t·W_ihᵀ + b_ih + h_{t-1}·W_hhᵀ + b_hh).</summary>
@@ -61,6 +64,7 @@ public sealed unsafe class ElmanLayerSession : IDisposable
         _runner.CheckStep(x, hidden, Layer.HiddenSize);
         float* state = _runner.Step(x, default);
         new ReadOnlySpan<float>(state, Batch * Layer.HiddenSize).CopyTo(hidden);
+        GC.KeepAlive(this);
     }
 
     /// <summary>Sets the carried state to zeros for <paramref name="batch"/> rows.</summary>

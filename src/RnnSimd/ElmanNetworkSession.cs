@@ -48,6 +48,9 @@ public sealed unsafe class ElmanNetworkSession : IDisposable
     {
         _runner.CheckForward(x, sequenceLength, batch, outputs, Network.OutputSize, finalState, initialState);
         _runner.RunNetwork(x, sequenceLength, batch, outputs, finalState, initialState);
+        // The kernels hold only raw pointers: keep this session (and through it the weights)
+        // reachable until they are done, or a finalizer could free memory mid-call.
+        GC.KeepAlive(this);
     }
 
     /// <summary>One time step on the carried state; writes y_t = h_t·W_hy + b_y.</summary>
@@ -58,6 +61,7 @@ public sealed unsafe class ElmanNetworkSession : IDisposable
     {
         _runner.CheckStep(x, output, Network.OutputSize);
         _runner.Step(x, output[..(Batch * Network.OutputSize)]);
+        GC.KeepAlive(this);
     }
 
     /// <summary>Sets the carried state to zeros for <paramref name="batch"/> rows.</summary>

@@ -36,6 +36,8 @@ internal static unsafe class Gemm
 
         fixed (float* pa = a, pb = bias, pAdd = addend, pc = c)
             Run(b.Path, activation, m, b, pa, lda, bias.IsEmpty ? null : pb, addend.IsEmpty ? null : pAdd, addend.IsEmpty ? 0 : ldAdd, pc, ldc);
+        // The kernel holds only b's raw pointer: keep b (and its finalizer) away until it is done.
+        GC.KeepAlive(b);
     }
 
     /// <summary>Unchecked dispatch for callers that validated at their own edge.</summary>

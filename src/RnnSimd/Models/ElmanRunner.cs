@@ -50,17 +50,47 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         Batch = maxBatch;
         int h = weights.HiddenSize;
         long stateLength = (long)maxBatch * h;
-        long sequenceLength = needsSequenceBuffer ? checked((long)maxSequenceLength * stateLength) : 0;
-        if (sequenceLength > Array.MaxLength || stateLength > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(maxSequenceLength),
+        if (stateLength > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch,
+                $"maxBatch {maxBatch} × hidden size {h} floats do not fit in one buffer.");
+        if (needsSequenceBuffer && maxSequenceLength > Array.MaxLength / stateLength)
+            throw new ArgumentOutOfRangeException(nameof(maxSequenceLength), maxSequenceLength,
                 $"maxSequenceLength {maxSequenceLength} × maxBatch {maxBatch} × hidden size {h} floats do not fit in one buffer.");
+        long sequenceLength = needsSequenceBuffer ? maxSequenceLength * stateLength : 0;
         _zeros = GC.AllocateArray<float>((int)stateLength, pinned: true);
         _stateA = GC.AllocateArray<float>((int)stateLength, pinned: true);
         _stateB = GC.AllocateArray<float>((int)stateLength, pinned: true);
         _sequence = GC.AllocateArray<float>((int)sequenceLength, pinned: true);
         Threads = threads;
+        _lease = new Lease(weights, owner);
         if (threads > 1)
             _pool = new WorkerPool(threads, this, "RnnSimd session");
+    }
+
+    private readonly Lease _lease;
+
+    /// <summary>
+    /// This session's hold on the weights (see <see cref="ElmanWeights"/>): returned by Dispose, or
+    /// by the finalizer when a session is dropped undisposed. A separate object, so that the runner
+    /// itself needs no finalizer.
+    /// </summary>
+    private sealed class Lease
+    {
+        private ElmanWeights? _weights;
+
+        public Lease(ElmanWeights weights, object owner)
+        {
+            weights.AddLease(owner);
+            _weights = weights;
+        }
+
+        public void Release()
+        {
+            Interlocked.Exchange(ref _weights, null)?.ReleaseLease();
+            GC.SuppressFinalize(this);
+        }
+
+        ~Lease() => Interlocked.Exchange(ref _weights, null)?.ReleaseLease();
     }
 
     /// <summary>More threads than this is a mistake, not a configuration.</summary>
@@ -68,8 +98,16 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
 
     public int Threads { get; }
 
-    /// <summary>Stops the worker threads, if any.</summary>
-    public void Dispose() => _pool?.Dispose();
+    /// <summary>Stops the worker threads, if any, and lets go of the weights.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _sessionDisposed, 1) != 0)
+            return;
+        _pool?.Dispose();
+        _lease.Release();
+    }
+
+    private int _sessionDisposed;
 
     public int MaxSequenceLength { get; }
     public int MaxBatch { get; }
@@ -80,7 +118,12 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
 
     private static float* Address(float[] array) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
 
-    public void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_weights.IsDisposed, _owner);
+    /// <summary>Calls on a disposed session, or a session of a disposed model, throw.</summary>
+    public void ThrowIfDisposed()
+    {
+        ObjectDisposedException.ThrowIf(_sessionDisposed != 0, _owner);
+        ObjectDisposedException.ThrowIf(_weights.IsDisposed, _owner);
+    }
 
     /// <summary>Checks a forward's arguments; <paramref name="outputWidth"/> is H for a layer, Y for a network.</summary>
     public void CheckForward(ReadOnlySpan<float> x, int sequenceLength, int batch, ReadOnlySpan<float> output, int outputWidth,

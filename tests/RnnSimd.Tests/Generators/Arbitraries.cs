@@ -24,7 +24,8 @@ public static class Arbitraries
         if (d > 2) yield return d - 1;
     }
 
-    public static Arbitrary<ElmanCase> ElmanCases(int maxSteps = 8, int maxBatch = 9) =>
+    /// <param name="scales">Weight scales relative to PyTorch's 1/√H initialisation (3 saturates tanh).</param>
+    public static Arbitrary<ElmanCase> ElmanCases(int maxSteps = 8, int maxBatch = 9, float[]? scales = null) =>
         Arb.From(
             from t in Gen.Choose(1, maxSteps)
             from b in Dimension(maxBatch)
@@ -34,7 +35,7 @@ public static class Arbitraries
             from bias in Gen.Elements(true, false)
             from act in Gen.Elements(Nonlinearity.Tanh, Nonlinearity.Relu)
             from h0 in Gen.Elements(true, false)
-            from scale in Gen.Elements(0.5f, 1f, 3f)
+            from scale in Gen.Elements(scales ?? [0.5f, 1f, 3f])
             from seed in Gen.Choose(0, int.MaxValue)
             select new ElmanCase(t, b, x, h, y, bias, act, h0, scale, seed),
             ShrinkCase);

@@ -46,7 +46,7 @@ public class ActivationAccuracyTests
 
     [Theory]
     [ClassData(typeof(AvailablePaths))]
-    public void Tanh_is_within_3_ulp_and_saturates_exactly(SimdPath path)
+    public void Tanh_is_within_3_ulp_saturates_exactly_and_never_returns_a_subnormal(SimdPath path)
     {
         var result = new float[Sweep.Length];
         Activations.Tanh(Sweep, result, path);
@@ -60,6 +60,11 @@ public class ActivationAccuracyTests
             {
                 if (result[i] != MathF.CopySign(1f, x))
                     failures.Add($"tanh({x:R}) = {result[i]:R}, expected exactly {MathF.CopySign(1f, x)}");
+            }
+            else if (!float.IsNormal(x))
+            {
+                if (BitConverter.SingleToInt32Bits(result[i]) != BitConverter.SingleToInt32Bits(MathF.CopySign(0f, x)))
+                    failures.Add($"tanh({x:R}) = {result[i]:R}, expected {MathF.CopySign(0f, x)} (no subnormal results)");
             }
             else if (float.IsNormal(rounded) && Ulp.Distance(result[i], rounded) > MaxUlp)
             {
@@ -129,6 +134,8 @@ public class ActivationAccuracyTests
         Assert.Equal([0.5f, 0.5f, 1f, 0f], sigmoid[o..(o + 4)]);
         Assert.Equal([0f, -0f, float.PositiveInfinity, 0f], relu[o..(o + 4)]);
         Assert.Equal(0.5f, sigmoid[o + 4]);
+        Assert.Equal(BitConverter.SingleToInt32Bits(0f), BitConverter.SingleToInt32Bits(tanh[o + 4]));
+        Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(tanh[o + 5]));
     }
 
     [Theory]

@@ -86,4 +86,58 @@ public class ArgumentTests
         Assert.Throws<ObjectDisposedException>(() => layer.CreateSession(1, 1));
         layer.Dispose();
     }
+
+    [Fact]
+    public void Session_sizes_that_cannot_be_allocated_name_the_argument()
+    {
+        var d = C.Data();
+        using var layer = d.Layer(Isa.Best);
+        using var net = d.Network(Isa.Best);
+        Throws("maxBatch", "do not fit", () => layer.CreateSession(int.MaxValue, int.MaxValue));
+        Throws("maxBatch", "do not fit", () => net.CreateSession(1, int.MaxValue / 2));
+        Throws("maxSequenceLength", "do not fit", () => net.CreateSession(int.MaxValue, 1000));
+        Throws("maxSequenceLength", "0", () => net.CreateSession(0, 1));
+        // A layer's Forward writes into the caller's output: no sequence buffer, any length is fine.
+        using var _ = layer.CreateSession(int.MaxValue, 1);
+    }
+
+    [Fact]
+    public void Longer_spans_are_accepted_and_only_their_first_elements_used()
+    {
+        var d = C.Data();
+        using var layer = d.Layer(Isa.Best);
+        var s = layer.CreateSession(C.T, C.B);
+        var exact = new float[C.T * C.B * C.H];
+        var exactFinal = new float[C.B * C.H];
+        s.Forward(d.X, C.T, C.B, exact, exactFinal, d.InitialState);
+        float[] longX = [.. d.X, 99f, 99f];
+        var longOutput = Enumerable.Repeat(7f, exact.Length + 3).ToArray();
+        var longFinal = new float[exactFinal.Length + 1];
+        s.Forward(longX, C.T, C.B, longOutput, longFinal, [.. d.InitialState, 5f]);
+        Assert.Equal(exact, longOutput[..exact.Length]);
+        Assert.Equal([7f, 7f, 7f], longOutput[exact.Length..]);
+        Assert.Equal(exactFinal, longFinal[..exactFinal.Length]);
+    }
+
+    [Fact]
+    public void Forward_leaves_the_Step_state_alone_and_Reset_changes_the_batch()
+    {
+        var d = C.Data();
+        using var net = d.Network(Isa.Best);
+        var s = net.CreateSession(C.T, C.B);
+        s.Reset(d.InitialState, C.B);
+        s.Step(d.X.AsSpan(0, C.B * C.X), new float[C.B * C.Y]);
+        float[] state = s.State.ToArray();
+        s.Forward(d.X, C.T, C.B, new float[C.T * C.B * C.Y], new float[C.B * C.H]);
+        Assert.Equal(state, s.State.ToArray());
+
+        s.Reset(1);
+        Assert.Equal(1, s.Batch);
+        Assert.Equal(C.H, s.State.Length);
+        var y1 = new float[C.Y];
+        s.Step(d.X.AsSpan(0, C.X), y1);
+        var expected = new float[C.Y];
+        net.CreateSession(1, 1).Forward(d.X.AsSpan(0, C.X), 1, 1, expected, new float[C.H]);
+        Assert.Equal(expected, y1);
+    }
 }

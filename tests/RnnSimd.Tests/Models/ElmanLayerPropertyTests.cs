@@ -9,9 +9,16 @@ public class ElmanLayerPropertyTests
 {
     [Theory]
     [ClassData(typeof(AvailablePaths))]
-    public void Forward_is_within_the_sequence_bound_of_the_oracle(SimdPath path) =>
-        Properties.Check(Arbitraries.ElmanCases(), c =>
+    public void Forward_is_within_the_sequence_bound_of_the_oracle(SimdPath path)
+    {
+        // The bound grows where the network amplifies differences (by up to the norm of |W_hh| per
+        // step); a case whose bound is loose tests little, so most cases must be tight
+        // (Expect.Informative), or the test fails. Hence no saturating weight scale here: the
+        // one-step test covers those, with the oracle fed the engine's own state.
+        int cases = 0, informative = 0;
+        Properties.Check(Arbitraries.ElmanCases(scales: [0.5f, 1f]), c =>
         {
+            cases++;
             var d = c.Data();
             using var layer = d.Layer(path);
             var session = layer.CreateSession(c.T, c.B);
@@ -23,7 +30,10 @@ public class ElmanLayerPropertyTests
             Expect.Within(output, expected.Hidden, expected.HiddenBound, "output", c.H);
             int last = (c.T - 1) * c.B * c.H;
             Expect.Within(final, expected.Hidden.AsSpan(last), expected.HiddenBound.AsSpan(last), "finalState", c.H);
+            if (Expect.Informative(expected.Hidden, expected.HiddenBound)) informative++;
         });
+        Assert.True(informative >= 0.7 * cases, $"Only {informative} of {cases} cases had tight bounds.");
+    }
 
     [Theory]
     [ClassData(typeof(AvailablePaths))]

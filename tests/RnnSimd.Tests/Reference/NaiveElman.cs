@@ -6,7 +6,8 @@ namespace RnnSimd.Tests.Reference;
 /// code path serves PyTorch's layer (weights transposed on the way in) and the reference network.
 /// Alongside every value it computes the error bound the engine must meet (docs/numerics.md):
 /// one step, each element within 4·K·2⁻²⁴·Σ|terms| + 4 ulp; over a sequence, that per-step error
-/// carried forward through |W_hh| (the activation's slope is at most 1).
+/// carried forward through |W_hh| and the activation's slope over the interval the engine's
+/// pre-activation can lie in.
 /// </summary>
 public sealed class NaiveElman
 {
@@ -67,7 +68,15 @@ public sealed class NaiveElman
                 terms += Math.Abs(b[j]);
             }
             next[j] = Activate(z);
-            bound[j] = 4.0 * k * Ulp.UnitRoundoff * terms + 4.0 * Ulp.Of(next[j]) + carried;
+            // The pre-activation's error: this step's rounding plus the state's error carried
+            // through |W_hh|. The activation passes it on scaled by its largest slope over the
+            // interval the engine's pre-activation can lie in (mean value theorem): 1 in tanh's
+            // linear range, near 0 where it saturates.
+            double preError = 4.0 * k * Ulp.UnitRoundoff * terms + carried;
+            double slope = Relu
+                ? (z + preError > 0 ? 1 : 0)
+                : 1 - Math.Pow(Math.Tanh(Math.Max(0, Math.Abs(z) - preError)), 2);
+            bound[j] = (slope == 0 || double.IsInfinity(z) ? 0 : slope * preError) + 4.0 * Ulp.Of(next[j]);
         }
         return (next, bound);
     }

@@ -5,14 +5,15 @@ namespace RnnSimd.Kernels.Activations;
 
 /// <summary>
 /// tanh, within 3 ulp of the correctly rounded result wherever that is a normal float (measured
-/// over all floats: docs/numerics.md), exactly ±1 past saturation, NaN for NaN, and no subnormal
-/// formed in any intermediate.
+/// over all floats: docs/numerics.md), exactly ±1 past saturation, NaN for NaN, ±0 for subnormal
+/// inputs, and no subnormal formed in any intermediate or result.
 /// </summary>
 /// <remarks>
 /// |x| &lt; 0.625: the odd minimax polynomial of Cephes' tanhf, x + x³·P(x²) (no cancellation there).
 /// |x| ≥ 0.625: 1 − 2/(e²ˣ + 1), with |x| clamped to 9.5 first: tanh rounds to 1 from 9.0109 on,
 /// and e¹⁹ is far from overflow. |x| &lt; 2⁻¹²: tanh(x) = x to within a quarter ulp, returned as is, and
-/// the polynomial runs on max(|x|, 2⁻¹²) so that x³ never underflows into a subnormal.
+/// the polynomial runs on max(|x|, 2⁻¹²) so that x³ never underflows into a subnormal. Subnormal x
+/// gives ±0: subnormals slow many CPUs down, and one would otherwise flow on into the next step.
 /// Both branches run on every lane and a select picks one: no data-dependent branches.
 /// </remarks>
 internal readonly struct TanhActivation : IActivation
@@ -20,6 +21,7 @@ internal readonly struct TanhActivation : IActivation
     private const float PolynomialLimit = 0.625f;
     private const float SaturationClamp = 9.5f;
     private const float IdentityLimit = 1f / 4096f;
+    private const float SmallestNormal = 1.17549435E-38f;
 
     private const float T0 = -5.70498872745E-3f;
     private const float T1 = 2.06390887954E-2f;
@@ -41,7 +43,8 @@ internal readonly struct TanhActivation : IActivation
         p = TVec.MulAdd(p, z, TVec.Broadcast(T3));
         p = TVec.MulAdd(p, z, TVec.Broadcast(T4));
         TVec small = TVec.MulAdd(TVec.Multiply(p, z), ys, ys);
-        small = TVec.Select(TVec.LessThan(y, TVec.Broadcast(IdentityLimit)), y, small);
+        TVec tiny = TVec.Select(TVec.LessThan(y, TVec.Broadcast(SmallestNormal)), TVec.Zero, y);
+        small = TVec.Select(TVec.LessThan(y, TVec.Broadcast(IdentityLimit)), tiny, small);
 
         TVec yc = TVec.Min(y, TVec.Broadcast(SaturationClamp));
         TVec e = ExpKernel.ExpClamped(TVec.Add(yc, yc));

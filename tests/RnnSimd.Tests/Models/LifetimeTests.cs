@@ -1,0 +1,109 @@
+using System.Runtime.CompilerServices;
+using RnnSimd.Tests.Generators;
+using RnnSimd.Tests.Support;
+
+namespace RnnSimd.Tests.Models;
+
+/// <summary>
+/// Native weights must outlive every call that uses them: a model disposed mid-call, or a session
+/// that becomes unreachable mid-call, must never free memory a kernel is reading.
+/// </summary>
+[Collection(nameof(SerialCollection))]
+public class LifetimeTests
+{
+    private static readonly ElmanCase Big = new(T: 4, B: 16, X: 64, H: 512, Y: 512, Bias: true, Act: Nonlinearity.Tanh,
+        InitialState: false, Scale: 1f, Seed: 4);
+
+    [Fact]
+    public void Disposing_the_model_during_calls_on_another_thread_never_frees_memory_in_use()
+    {
+        var d = Big.Data();
+        var layer = d.Layer(Isa.Best);
+        using var session = layer.CreateSession(Big.T, Big.B);
+        var output = new float[Big.T * Big.B * Big.H];
+        var final = new float[Big.B * Big.H];
+        int completed = 0;
+        Exception? seen = null;
+        var worker = new Thread(() =>
+        {
+            try
+            {
+                while (true)
+                {
+                    session.Forward(d.X, Big.T, Big.B, output, final);
+                    Interlocked.Increment(ref completed);
+                }
+            }
+            catch (Exception e)
+            {
+                seen = e;
+            }
+        });
+        worker.Start();
+        SpinWait.SpinUntil(() => Volatile.Read(ref completed) >= 3, TimeSpan.FromSeconds(30));
+        layer.Dispose();
+        Assert.True(worker.Join(TimeSpan.FromSeconds(30)), "The calling thread did not stop.");
+        Assert.IsType<ObjectDisposedException>(seen);
+    }
+
+    [Fact]
+    public void A_session_that_becomes_unreachable_during_its_call_keeps_its_weights_alive()
+    {
+        using var stop = new CancellationTokenSource();
+        var collector = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        });
+        collector.Start();
+        try
+        {
+            for (int i = 0; i < 10; i++)
+                RunOnAnUnreferencedNetwork();
+        }
+        finally
+        {
+            stop.Cancel();
+            collector.Join();
+        }
+    }
+
+    /// <summary>A long output head, so that a collection is likely to land inside it.</summary>
+    private static readonly ElmanCase LongHead = new(T: 1, B: 64, X: 16, H: 2048, Y: 2048, Bias: true, Act: Nonlinearity.Tanh,
+        InitialState: false, Scale: 1f, Seed: 9);
+
+    private static readonly ElmanData LongHeadData = LongHead.Data();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RunOnAnUnreferencedNetwork()
+    {
+        var c = LongHead;
+        var outputs = new float[c.T * c.B * c.Y];
+        var final = new float[c.B * c.H];
+        // Neither the network nor the session is referenced after the call starts.
+        CreateSession().Forward(LongHeadData.X, c.T, c.B, outputs, final);
+        Assert.Contains(outputs, v => v != 0);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ElmanNetworkSession CreateSession() => LongHeadData.Network(Isa.Best).CreateSession(LongHead.T, LongHead.B);
+
+    [Fact]
+    public void Sessions_keep_working_until_disposed_and_the_model_is_freed_after_the_last()
+    {
+        var d = Big.Data();
+        var net = d.Network(Isa.Best);
+        var a = net.CreateSession(1, 1);
+        var b = net.CreateSession(1, 1);
+        net.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => net.CreateSession(1, 1));
+        Assert.Throws<ObjectDisposedException>(() => a.Step(new float[Big.X], new float[Big.Y]));
+        a.Dispose();
+        b.Dispose();
+        b.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => b.Step(new float[Big.X], new float[Big.Y]));
+    }
+}
