@@ -36,7 +36,8 @@ public sealed unsafe class ElmanLayerSession : IDisposable
     public ReadOnlySpan<float> State => _runner.State;
 
     /// <summary>
-    /// Runs a whole sequence. Does not touch the state <see cref="Step"/> carries.
+    /// Runs a whole sequence. Does not touch the state <see cref="Step"/> carries. Every span may be
+    /// longer than its shape needs: only its first elements are read or written.
     /// </summary>
     /// <param name="x">Input (T, B, X), time-major, row-major.</param>
     /// <param name="sequenceLength">T, 1..<see cref="MaxSequenceLength"/>.</param>

@@ -35,7 +35,10 @@ public sealed unsafe class ElmanNetworkSession : IDisposable
     /// <summary>The hidden state <see cref="Step"/> carries: (Batch, H), row-major. Zeros until the first step.</summary>
     public ReadOnlySpan<float> State => _runner.State;
 
-    /// <summary>Runs a whole sequence. Does not touch the state <see cref="Step"/> carries.</summary>
+    /// <summary>
+    /// Runs a whole sequence. Does not touch the state <see cref="Step"/> carries. Every span may be
+    /// longer than its shape needs: only its first elements are read or written.
+    /// </summary>
     /// <param name="x">Input (T, B, X), time-major, row-major.</param>
     /// <param name="sequenceLength">T, 1..<see cref="MaxSequenceLength"/>.</param>
     /// <param name="batch">B, 1..<see cref="MaxBatch"/>.</param>
