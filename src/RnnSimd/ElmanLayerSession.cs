@@ -11,6 +11,8 @@ public sealed unsafe class ElmanLayerSession : IDisposable
 {
     private readonly ElmanRunner _runner;
 
+    internal ElmanRunner Runner => _runner;
+
     internal ElmanLayerSession(ElmanLayer layer, ElmanRunner runner)
     {
         Layer = layer;

@@ -11,6 +11,8 @@ public sealed unsafe class ElmanNetworkSession : IDisposable
 {
     private readonly ElmanRunner _runner;
 
+    internal ElmanRunner Runner => _runner;
+
     internal ElmanNetworkSession(ElmanNetwork network, ElmanRunner runner)
     {
         Network = network;

@@ -186,9 +186,20 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
             RunSequence(x, sequenceLength, batch, Address(_sequence), py, finalState, initialState);
     }
 
+    /// <summary>
+    /// Below this many multiply-adds per step, a barrier per step (a few hundred nanoseconds of
+    /// cache-line traffic between cores) costs more than splitting the step saves: the caller
+    /// runs such calls alone. Results are the same bits either way.
+    /// </summary>
+    public const long DefaultParallelStepThreshold = 1 << 17;
+
+    /// <summary>Multiply-adds per step from which a call uses the worker threads (tests set 0 to force them).</summary>
+    public long ParallelStepThreshold { get; set; } = DefaultParallelStepThreshold;
+
     private void Execute()
     {
-        if (_pool is null)
+        long stepWork = (long)_job.Batch * _weights.HiddenSize * (_weights.InputSize + _weights.HiddenSize);
+        if (_pool is null || stepWork < ParallelStepThreshold)
             Execute(0, 1);
         else
             _pool.Run();
@@ -212,7 +223,7 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
             {
                 float* g = job.Hidden + t * stepSize;
                 _engine.Recur(batch, prev, g, g, hiddenPanels);
-                Barrier();
+                Barrier(count);
                 prev = g;
             }
             if (job.Output != null)
@@ -224,13 +235,18 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
             _engine.Recur(batch, job.Previous, job.Hidden, job.Hidden, hiddenPanels);
             if (job.Output != null)
             {
-                Barrier();
+                Barrier(count);
                 _engine.Head(batch, job.Hidden, job.Output, outputPanels);
             }
         }
     }
 
-    private void Barrier() => _pool?.Barrier();
+    /// <summary>All threads of a parallel call meet here; a call the caller runs alone has no one to wait for.</summary>
+    private void Barrier(int count)
+    {
+        if (count > 1)
+            _pool!.Barrier();
+    }
 
     public void CheckStep(ReadOnlySpan<float> x, ReadOnlySpan<float> output, int outputWidth)
     {

@@ -60,6 +60,7 @@ public class ThreadCountTests
         var d = c.Data();
         using var net = d.Network(path);
         using var session = net.CreateSession(c.T, c.B, threads: 3);
+        session.Runner.ParallelStepThreshold = 0;
         var outputs = new float[c.T * c.B * c.Y];
         var final = new float[c.B * c.H];
         var y = new float[c.B * c.Y];
@@ -96,6 +97,7 @@ public class ThreadCountTests
     {
         var c = d.Case;
         using var session = layer.CreateSession(c.T, c.B, threads);
+        session.Runner.ParallelStepThreshold = 0;
         var output = new float[c.T * c.B * c.H];
         var final = new float[c.B * c.H];
         session.Forward(d.X, c.T, c.B, output, final, d.InitialState);
@@ -110,6 +112,7 @@ public class ThreadCountTests
     {
         var c = d.Case;
         using var session = net.CreateSession(c.T, c.B, threads);
+        session.Runner.ParallelStepThreshold = 0;
         var outputs = new float[c.T * c.B * c.Y];
         session.Forward(d.X, c.T, c.B, outputs, new float[c.B * c.H], d.InitialState);
         var steps = new float[c.T * c.B * c.Y];
@@ -117,5 +120,19 @@ public class ThreadCountTests
         for (int t = 0; t < c.T; t++)
             session.Step(d.X.AsSpan(t * c.B * c.X, c.B * c.X), steps.AsSpan(t * c.B * c.Y, c.B * c.Y));
         return (outputs, steps);
+    }
+
+    [Fact]
+    public void Small_steps_run_on_the_caller_alone_with_the_same_bits()
+    {
+        var c = new ElmanCase(T: 5, B: 1, X: 8, H: 16, Y: 3, Bias: true, Act: Nonlinearity.Tanh, InitialState: false, Scale: 1f, Seed: 12);
+        var d = c.Data();
+        using var layer = d.Layer(Isa.Best);
+        var (output1, _, _) = RunLayer(layer, d, 1);
+        using var session = layer.CreateSession(c.T, c.B, threads: 2);
+        Assert.True((long)c.B * c.H * (c.X + c.H) < session.Runner.ParallelStepThreshold);
+        var output = new float[c.T * c.B * c.H];
+        session.Forward(d.X, c.T, c.B, output, new float[c.B * c.H]);
+        Expect.BitIdentical(output, output1, "small step with 2 threads");
     }
 }
