@@ -61,7 +61,7 @@ public class LifetimeTests
         collector.Start();
         try
         {
-            for (int i = 0; i < 10; i++)
+            for (int i = 0; i < 6; i++)
                 RunOnAnUnreferencedNetwork();
         }
         finally
@@ -72,7 +72,7 @@ public class LifetimeTests
     }
 
     /// <summary>A long output head, so that a collection is likely to land inside it.</summary>
-    private static readonly ElmanCase LongHead = new(T: 1, B: 64, X: 16, H: 2048, Y: 2048, Bias: true, Act: Nonlinearity.Tanh,
+    private static readonly ElmanCase LongHead = new(T: 1, B: 32, X: 16, H: 1024, Y: 1024, Bias: true, Act: Nonlinearity.Tanh,
         InitialState: false, Scale: 1f, Seed: 9);
 
     private static readonly ElmanData LongHeadData = LongHead.Data();
