@@ -1,0 +1,52 @@
+using RnnSimd.Models;
+
+namespace RnnSimd;
+
+/// <summary>
+/// What every session has: buffers sized at creation, the state that Step carries, the thread
+/// count, and Reset. The model-specific Forward and Step live in the derived sessions
+/// (<see cref="ElmanLayerSession"/>, <see cref="ElmanNetworkSession"/>). After the first call,
+/// Forward and Step allocate nothing. One session per thread; the model itself is shared.
+/// </summary>
+public abstract class RecurrentSession : IDisposable
+{
+    private protected RecurrentSession(ElmanRunner runner) => Runner = runner;
+
+    internal ElmanRunner Runner { get; }
+
+    /// <summary>The longest sequence Forward accepts.</summary>
+    public int MaxSequenceLength => Runner.MaxSequenceLength;
+
+    /// <summary>Threads each call runs on (the caller's included), set at creation.</summary>
+    public int Threads => Runner.Threads;
+
+    /// <summary>The largest batch this session accepts.</summary>
+    public int MaxBatch => Runner.MaxBatch;
+
+    /// <summary>Rows per Step: set by <see cref="Reset(int)"/>, <see cref="MaxBatch"/> until then.</summary>
+    public int Batch => Runner.Batch;
+
+    /// <summary>The hidden state Step carries: (Batch, H), row-major. Zeros until the first step.</summary>
+    public ReadOnlySpan<float> State => Runner.State;
+
+    /// <summary>Sets the carried state to zeros for <paramref name="batch"/> rows.</summary>
+    public void Reset(int batch) => Runner.Reset(default, batch);
+
+    /// <summary>Sets the carried state to zeros, keeping <see cref="Batch"/>.</summary>
+    public void Reset() => Runner.Reset(default, Batch);
+
+    /// <summary>Sets the carried state to <paramref name="initialState"/> ((batch, H)) for <paramref name="batch"/> rows.</summary>
+    public void Reset(ReadOnlySpan<float> initialState, int batch)
+    {
+        if (initialState.IsEmpty)
+            throw new ArgumentException("initialState is empty; use Reset(batch) for zeros.", nameof(initialState));
+        Runner.Reset(initialState, batch);
+    }
+
+    /// <summary>Stops this session's worker threads (a single-threaded session has none); the session is unusable afterwards.</summary>
+    public void Dispose()
+    {
+        Runner.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
