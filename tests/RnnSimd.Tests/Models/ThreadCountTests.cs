@@ -36,7 +36,7 @@ public class ThreadCountTests
             Expect.BitIdentical(outputN, output1, $"output with {threads} threads");
             Expect.BitIdentical(finalN, final1, $"finalState with {threads} threads");
             Expect.BitIdentical(stepsN, steps1, $"Step outputs with {threads} threads");
-        }, runs: Math.Max(10, Properties.Runs / 4));
+        }, runs: Math.Max(20, Properties.Runs / 4));
 
     [Theory]
     [ClassData(typeof(AvailablePaths))]
@@ -50,7 +50,7 @@ public class ThreadCountTests
             var (outputsN, stepsN) = RunNetwork(net, d, threads);
             Expect.BitIdentical(outputsN, outputs1, $"outputs with {threads} threads");
             Expect.BitIdentical(stepsN, steps1, $"Step outputs with {threads} threads");
-        }, runs: Math.Max(10, Properties.Runs / 4));
+        }, runs: Math.Max(20, Properties.Runs / 4));
 
     [Theory]
     [ClassData(typeof(AvailablePaths))]
