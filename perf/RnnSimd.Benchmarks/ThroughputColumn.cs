@@ -1,0 +1,54 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace RnnSimd.Benchmarks;
+
+/// <summary>
+/// Work per median time for benchmarks whose work is not an Elman shape (<see cref="GflopsColumn"/>
+/// covers those): the machine-limit benchmarks report FLOP/s and bytes/s so that RnnSimd's own
+/// GFLOP/s can be read against them. Units per nanosecond are 10^9 units per second.
+/// </summary>
+public sealed class ThroughputColumn(string columnName, string legend, Func<BenchmarkCase, double?> unitsPerInvocation) : IColumn
+{
+    public string Id => nameof(ThroughputColumn) + "." + ColumnName;
+    public string ColumnName { get; } = columnName;
+    public string Legend { get; } = legend;
+    public bool AlwaysShow => true;
+    public ColumnCategory Category => ColumnCategory.Custom;
+    public int PriorityInCategory => 0;
+    public bool IsNumeric => true;
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(c => unitsPerInvocation(c) is not null);
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
+        GetValue(summary, benchmarkCase, summary.Style);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        double? medianNs = summary[benchmarkCase]?.ResultStatistics?.Median;
+        if (unitsPerInvocation(benchmarkCase) is not { } units || medianNs is not > 0)
+            return "-";
+        return (units / medianNs.Value).ToString("F2", style.CultureInfo);
+    }
+
+    public override string ToString() => ColumnName;
+}
+
+/// <summary>Adds the GFLOP/s column of <see cref="MachineLimitsBenchmarks.Fma"/>.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class FmaGflopsColumnAttribute() : ColumnConfigBaseAttribute(new ThroughputColumn(
+    "GFLOP/s",
+    "2 × lanes × FMAs per median time, in 10^9 per second; '-' where the width is not hardware-accelerated",
+    MachineLimitsBenchmarks.Fma.FlopsPerInvocation));
+
+/// <summary>Adds the GB/s column of <see cref="MachineLimitsBenchmarks.ReadBandwidth"/>.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class ReadGBpsColumnAttribute() : ColumnConfigBaseAttribute(new ThroughputColumn(
+    "GB/s",
+    "Bytes read per median time, in 10^9 per second (not GiB)",
+    MachineLimitsBenchmarks.ReadBandwidth.BytesPerInvocation));
