@@ -53,10 +53,11 @@ public static class Arbitraries
     }
 
     /// <summary>A GEMM problem: M×K times K×N, with or without bias and addend.</summary>
-    public static Arbitrary<GemmCase> GemmCases() =>
+    /// <param name="longK">K in 3,000..9,000: long reductions, such as a wide input or hidden layer gives.</param>
+    public static Arbitrary<GemmCase> GemmCases(bool longK = false) =>
         Arb.From(
             from m in Dimension(70)
-            from k in Dimension(70)
+            from k in longK ? Gen.Choose(3000, 9000) : Dimension(70)
             from n in Dimension(70)
             from bias in Gen.Elements(true, false)
             from addend in Gen.Elements(true, false)
@@ -64,7 +65,7 @@ public static class Arbitraries
             from seed in Gen.Choose(0, int.MaxValue)
             select new GemmCase(m, k, n, bias, addend, addend && inPlace, seed),
             c => ShrinkDimension(c.M).Select(v => c with { M = v })
-                .Concat(ShrinkDimension(c.K).Select(v => c with { K = v }))
+                .Concat(longK ? [] : ShrinkDimension(c.K).Select(v => c with { K = v }))
                 .Concat(ShrinkDimension(c.N).Select(v => c with { N = v })));
 }
 

@@ -10,8 +10,20 @@ public class GemmPropertyTests
 {
     [Theory]
     [ClassData(typeof(AvailablePaths))]
-    public void Product_is_within_the_bound_of_the_oracle(SimdPath path) =>
-        Properties.Check(Arbitraries.GemmCases(), c =>
+    public void Product_is_within_the_bound_of_the_oracle(SimdPath path) => CheckProduct(path, Arbitraries.GemmCases());
+
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Product_is_within_the_bound_of_the_oracle_for_long_reductions(SimdPath path) =>
+        CheckProduct(path, Arbitraries.GemmCases(longK: true), runs: 20);
+
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Result_does_not_depend_on_the_row_count_for_long_reductions(SimdPath path) =>
+        CheckRowIndependence(path, Arbitraries.GemmCases(longK: true), runs: 20);
+
+    private static void CheckProduct(SimdPath path, FsCheck.Arbitrary<GemmCase> cases, int? runs = null) =>
+        Properties.Check(cases, c =>
         {
             var rng = new Random(c.Seed);
             float[] a = ElmanData.Uniform(rng, c.M * c.K, 1f);
@@ -26,7 +38,7 @@ public class GemmPropertyTests
                 Gemm.Multiply(c.M, packed, a, c.K, bias, c.InPlace ? result : addend, c.N, result, c.N, activation);
                 Expect.Within(result, want, bound, $"C ({activation})", c.N);
             }
-        });
+        }, runs);
 
     [Theory]
     [ClassData(typeof(AvailablePaths))]
@@ -42,8 +54,10 @@ public class GemmPropertyTests
 
     [Theory]
     [ClassData(typeof(AvailablePaths))]
-    public void Result_does_not_depend_on_the_row_count(SimdPath path) =>
-        Properties.Check(Arbitraries.GemmCases(), c =>
+    public void Result_does_not_depend_on_the_row_count(SimdPath path) => CheckRowIndependence(path, Arbitraries.GemmCases());
+
+    private static void CheckRowIndependence(SimdPath path, FsCheck.Arbitrary<GemmCase> cases, int? runs = null) =>
+        Properties.Check(cases, c =>
         {
             // Row i computed as part of M rows must equal row i computed alone: Forward (M = T·B)
             // and Step (M = B) rely on it to agree bit for bit.
@@ -60,7 +74,7 @@ public class GemmPropertyTests
                 Gemm.Multiply(1, packed, a.AsSpan(i * c.K, c.K), c.K, bias, default, 0, one, c.N, ActivationKind.Tanh);
                 Expect.BitIdentical(one, all.AsSpan(i * c.N, c.N), $"row {i}");
             }
-        });
+        }, runs);
 
     private static (double[] Value, double[] Bound) Oracle(GemmCase c, float[] a, float[] b, float[] bias, float[] addend, ActivationKind activation)
     {
