@@ -29,6 +29,8 @@ public sealed class ElmanLayer : IDisposable
         Path = path;
     }
 
+    internal ElmanWeights Weights => _weights;
+
     /// <summary>X: floats per input row.</summary>
     public int InputSize => _weights.InputSize;
 

@@ -10,7 +10,17 @@ namespace RnnSimd;
 /// </summary>
 public abstract class RecurrentSession : IDisposable
 {
-    private protected RecurrentSession(ElmanRunner runner) => Runner = runner;
+    private protected RecurrentSession(ElmanRunner runner)
+    {
+        Runner = runner;
+        // Only a threaded session needs the finalizer: its running workers keep the runner (and
+        // its lease on the weights) reachable, so nothing else would ever stop them.
+        if (runner.Threads == 1)
+            GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A threaded session dropped without Dispose: stop its workers and release the weights.</summary>
+    ~RecurrentSession() => Runner.Dispose();
 
     internal ElmanRunner Runner { get; }
 
@@ -43,7 +53,11 @@ public abstract class RecurrentSession : IDisposable
         Runner.Reset(initialState, batch);
     }
 
-    /// <summary>Stops this session's worker threads (a single-threaded session has none); the session is unusable afterwards.</summary>
+    /// <summary>
+    /// Stops this session's worker threads (a single-threaded session has none) and releases its
+    /// hold on the model's weights; the session is unusable afterwards. Like every member of a
+    /// session, not to be called while another thread is inside a call of the same session.
+    /// </summary>
     public void Dispose()
     {
         Runner.Dispose();

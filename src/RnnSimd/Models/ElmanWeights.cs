@@ -68,6 +68,9 @@ internal sealed unsafe class ElmanWeights : IDisposable
     /// <summary>Whether <see cref="Dispose"/> was called (the memory may still be held by sessions).</summary>
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
+    /// <summary>Whether the native memory has been freed (disposed, and no session holds it).</summary>
+    public bool IsFreed => Volatile.Read(ref _freed) != 0;
+
     /// <summary>Takes a lease for a new session; throws if the model is already disposed.</summary>
     public void AddLease(object owner)
     {

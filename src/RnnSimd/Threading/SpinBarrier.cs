@@ -54,14 +54,39 @@ internal sealed class SpinBarrier
         }
     }
 
+    /// <summary>
+    /// Waits for the generation to move on. Uninterruptible: this thread was already counted as
+    /// arrived, so leaving early on Thread.Interrupt would put the threads out of step for good
+    /// (later calls would meet the wrong barriers and compute on stale data). An interrupt that
+    /// arrives here is re-raised once the barrier has been passed.
+    /// </summary>
     private void Block(int generation)
     {
-        lock (_lock)
+        bool interrupted = false;
+        while (Volatile.Read(ref _generation) == generation)
         {
-            Interlocked.Increment(ref _sleepers);
-            while (Volatile.Read(ref _generation) == generation)
-                Monitor.Wait(_lock);
-            Interlocked.Decrement(ref _sleepers);
+            try
+            {
+                lock (_lock)
+                {
+                    Interlocked.Increment(ref _sleepers);
+                    try
+                    {
+                        while (Volatile.Read(ref _generation) == generation)
+                            Monitor.Wait(_lock);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _sleepers);
+                    }
+                }
+            }
+            catch (ThreadInterruptedException)
+            {
+                interrupted = true;
+            }
         }
+        if (interrupted)
+            Thread.CurrentThread.Interrupt();
     }
 }

@@ -106,4 +106,69 @@ public class LifetimeTests
         b.Dispose();
         Assert.Throws<ObjectDisposedException>(() => b.Step(new float[Big.X], new float[Big.Y]));
     }
+
+    [Fact]
+    public void A_threaded_session_dropped_without_Dispose_stops_its_workers_and_lets_the_weights_go()
+    {
+        var c = new ElmanCase(T: 3, B: 2, X: 20, H: 300, Y: 3, Bias: true, Act: Nonlinearity.Tanh, InitialState: false, Scale: 1f, Seed: 13);
+        var d = c.Data();
+        var layer = d.Layer(Isa.Best);
+        UseAndDrop(layer, d);
+        for (int i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        layer.Dispose();
+        Assert.True(layer.Weights.IsFreed, "The dropped threaded session still holds the weights.");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void UseAndDrop(ElmanLayer layer, ElmanData d)
+    {
+        var c = d.Case;
+        var session = layer.CreateSession(c.T, c.B, threads: 3);
+        session.Runner.ParallelStepThreshold = 0;
+        session.Forward(d.X, c.T, c.B, new float[c.T * c.B * c.H], new float[c.B * c.H]);
+    }
+
+    [Fact]
+    public void An_interrupt_during_a_threaded_call_does_not_put_the_threads_out_of_step()
+    {
+        var c = new ElmanCase(T: 40, B: 2, X: 20, H: 300, Y: 3, Bias: true, Act: Nonlinearity.Tanh, InitialState: false, Scale: 1f, Seed: 14);
+        var d = c.Data();
+        using var layer = d.Layer(Isa.Best);
+        var expected = new float[c.T * c.B * c.H];
+        layer.CreateSession(c.T, c.B).Forward(d.X, c.T, c.B, expected, new float[c.B * c.H]);
+        Exception? failure = null;
+        int calls = 0;
+        var caller = new Thread(() =>
+        {
+            try
+            {
+                using var session = layer.CreateSession(c.T, c.B, threads: 4);
+                session.Runner.ParallelStepThreshold = 0;
+                var output = new float[c.T * c.B * c.H];
+                for (; calls < 300; calls++)
+                {
+                    session.Forward(d.X, c.T, c.B, output, new float[c.B * c.H]);
+                    Expect.BitIdentical(output, expected, $"call {calls}");
+                }
+                try { Thread.Sleep(0); } catch (ThreadInterruptedException) { }
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        caller.Start();
+        SpinWait.SpinUntil(() => Volatile.Read(ref calls) >= 5, TimeSpan.FromSeconds(30));
+        for (int i = 0; i < 5; i++)
+        {
+            caller.Interrupt();
+            Thread.Sleep(2);
+        }
+        Assert.True(caller.Join(TimeSpan.FromSeconds(60)), "The threaded session hung after an interrupt.");
+        Assert.Null(failure);
+    }
 }
