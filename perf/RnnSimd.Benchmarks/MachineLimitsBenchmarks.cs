@@ -1,3 +1,4 @@
+using RnnSimd.Kernels.Vectors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -48,84 +49,51 @@ public static class MachineLimitsBenchmarks
         }
 
         [Benchmark]
-        public float Fma512()
+        public float Fma512() => Peak<Vec512>();
+
+        [Benchmark]
+        public float Fma256() => Peak<Vec256>();
+
+        [Benchmark]
+        public float Fma128() => Peak<Vec128>();
+
+        private readonly float[] _lanes = new float[16];
+
+        /// <summary>
+        /// One loop for every width, over the engine's own vector abstraction (so MulAdd is the
+        /// multiply-add the kernels use). The result leaves through a field, not a stackalloc: a
+        /// stackalloc in the method makes the JIT store the accumulators on every iteration.
+        /// </summary>
+        private float Peak<TVec>() where TVec : struct, IVec<TVec>
         {
-            if (!Vector512.IsHardwareAccelerated)
+            if (!TVec.IsSupported)
                 return 0; // Software fallback: not a hardware limit, nothing to measure.
-            var m = Vector512.Create(_multiplier);
-            var c = Vector512.Create(_addend);
-            Vector512<float> a0 = c, a1 = c + c, a2 = a1 + c, a3 = a2 + c, a4 = a3 + c, a5 = a4 + c,
-                a6 = a5 + c, a7 = a6 + c, a8 = a7 + c, a9 = a8 + c, a10 = a9 + c, a11 = a10 + c;
+            TVec m = TVec.Broadcast(_multiplier);
+            TVec c = TVec.Broadcast(_addend);
+            TVec a0 = c, a1 = TVec.Add(c, c), a2 = TVec.Add(a1, c), a3 = TVec.Add(a2, c), a4 = TVec.Add(a3, c), a5 = TVec.Add(a4, c);
+            TVec a6 = TVec.Add(a5, c), a7 = TVec.Add(a6, c), a8 = TVec.Add(a7, c), a9 = TVec.Add(a8, c), a10 = TVec.Add(a9, c), a11 = TVec.Add(a10, c);
             for (int i = 0; i < Iterations; i++)
             {
-                a0 = Vector512.FusedMultiplyAdd(a0, m, c);
-                a1 = Vector512.FusedMultiplyAdd(a1, m, c);
-                a2 = Vector512.FusedMultiplyAdd(a2, m, c);
-                a3 = Vector512.FusedMultiplyAdd(a3, m, c);
-                a4 = Vector512.FusedMultiplyAdd(a4, m, c);
-                a5 = Vector512.FusedMultiplyAdd(a5, m, c);
-                a6 = Vector512.FusedMultiplyAdd(a6, m, c);
-                a7 = Vector512.FusedMultiplyAdd(a7, m, c);
-                a8 = Vector512.FusedMultiplyAdd(a8, m, c);
-                a9 = Vector512.FusedMultiplyAdd(a9, m, c);
-                a10 = Vector512.FusedMultiplyAdd(a10, m, c);
-                a11 = Vector512.FusedMultiplyAdd(a11, m, c);
+                a0 = TVec.MulAdd(a0, m, c);
+                a1 = TVec.MulAdd(a1, m, c);
+                a2 = TVec.MulAdd(a2, m, c);
+                a3 = TVec.MulAdd(a3, m, c);
+                a4 = TVec.MulAdd(a4, m, c);
+                a5 = TVec.MulAdd(a5, m, c);
+                a6 = TVec.MulAdd(a6, m, c);
+                a7 = TVec.MulAdd(a7, m, c);
+                a8 = TVec.MulAdd(a8, m, c);
+                a9 = TVec.MulAdd(a9, m, c);
+                a10 = TVec.MulAdd(a10, m, c);
+                a11 = TVec.MulAdd(a11, m, c);
             }
-            return Vector512.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11)));
-        }
-
-        [Benchmark]
-        public float Fma256()
-        {
-            if (!Vector256.IsHardwareAccelerated)
-                return 0;
-            var m = Vector256.Create(_multiplier);
-            var c = Vector256.Create(_addend);
-            Vector256<float> a0 = c, a1 = c + c, a2 = a1 + c, a3 = a2 + c, a4 = a3 + c, a5 = a4 + c,
-                a6 = a5 + c, a7 = a6 + c, a8 = a7 + c, a9 = a8 + c, a10 = a9 + c, a11 = a10 + c;
-            for (int i = 0; i < Iterations; i++)
-            {
-                a0 = Vector256.FusedMultiplyAdd(a0, m, c);
-                a1 = Vector256.FusedMultiplyAdd(a1, m, c);
-                a2 = Vector256.FusedMultiplyAdd(a2, m, c);
-                a3 = Vector256.FusedMultiplyAdd(a3, m, c);
-                a4 = Vector256.FusedMultiplyAdd(a4, m, c);
-                a5 = Vector256.FusedMultiplyAdd(a5, m, c);
-                a6 = Vector256.FusedMultiplyAdd(a6, m, c);
-                a7 = Vector256.FusedMultiplyAdd(a7, m, c);
-                a8 = Vector256.FusedMultiplyAdd(a8, m, c);
-                a9 = Vector256.FusedMultiplyAdd(a9, m, c);
-                a10 = Vector256.FusedMultiplyAdd(a10, m, c);
-                a11 = Vector256.FusedMultiplyAdd(a11, m, c);
-            }
-            return Vector256.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11)));
-        }
-
-        [Benchmark]
-        public float Fma128()
-        {
-            if (!Vector128.IsHardwareAccelerated)
-                return 0;
-            var m = Vector128.Create(_multiplier);
-            var c = Vector128.Create(_addend);
-            Vector128<float> a0 = c, a1 = c + c, a2 = a1 + c, a3 = a2 + c, a4 = a3 + c, a5 = a4 + c,
-                a6 = a5 + c, a7 = a6 + c, a8 = a7 + c, a9 = a8 + c, a10 = a9 + c, a11 = a10 + c;
-            for (int i = 0; i < Iterations; i++)
-            {
-                a0 = Vector128.FusedMultiplyAdd(a0, m, c);
-                a1 = Vector128.FusedMultiplyAdd(a1, m, c);
-                a2 = Vector128.FusedMultiplyAdd(a2, m, c);
-                a3 = Vector128.FusedMultiplyAdd(a3, m, c);
-                a4 = Vector128.FusedMultiplyAdd(a4, m, c);
-                a5 = Vector128.FusedMultiplyAdd(a5, m, c);
-                a6 = Vector128.FusedMultiplyAdd(a6, m, c);
-                a7 = Vector128.FusedMultiplyAdd(a7, m, c);
-                a8 = Vector128.FusedMultiplyAdd(a8, m, c);
-                a9 = Vector128.FusedMultiplyAdd(a9, m, c);
-                a10 = Vector128.FusedMultiplyAdd(a10, m, c);
-                a11 = Vector128.FusedMultiplyAdd(a11, m, c);
-            }
-            return Vector128.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11)));
+            TVec sum = TVec.Add(TVec.Add(TVec.Add(TVec.Add(a0, a1), TVec.Add(a2, a3)), TVec.Add(TVec.Add(a4, a5), TVec.Add(a6, a7))),
+                TVec.Add(TVec.Add(a8, a9), TVec.Add(a10, a11)));
+            TVec.Store(sum, ref _lanes[0]);
+            float total = 0;
+            for (int i = 0; i < TVec.Count; i++)
+                total += _lanes[i];
+            return total;
         }
     }
 
