@@ -26,6 +26,13 @@ internal static class Check
             throw new ArgumentException($"{nameA} and {nameB} overlap; they must be distinct memory.", nameA);
     }
 
+    /// <summary>Either the same memory (same start; an in-place update) or no overlap at all.</summary>
+    public static void SameOrApart(ReadOnlySpan<float> a, ReadOnlySpan<float> b, string nameA, string nameB)
+    {
+        if (a.Overlaps(b, out int offset) && offset != 0)
+            throw new ArgumentException($"{nameA} and {nameB} overlap at an offset; they must be the same memory or distinct.", nameA);
+    }
+
     public static void InRange(int value, int min, int max, string name)
     {
         if (value < min || value > max)

@@ -62,36 +62,12 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         _stateB = GC.AllocateArray<float>((int)stateLength, pinned: true);
         _sequence = GC.AllocateArray<float>((int)sequenceLength, pinned: true);
         Threads = threads;
-        _lease = new Lease(weights, owner);
+        _lease = new WeightsLease(weights, owner);
         if (threads > 1)
             _pool = new WorkerPool(threads, this, "RnnSimd session");
     }
 
-    private readonly Lease _lease;
-
-    /// <summary>
-    /// This session's hold on the weights (see <see cref="ElmanWeights"/>): returned by Dispose, or
-    /// by the finalizer when a session is dropped undisposed. A separate object, so that the runner
-    /// itself needs no finalizer.
-    /// </summary>
-    private sealed class Lease
-    {
-        private ElmanWeights? _weights;
-
-        public Lease(ElmanWeights weights, object owner)
-        {
-            weights.AddLease(owner);
-            _weights = weights;
-        }
-
-        public void Release()
-        {
-            Interlocked.Exchange(ref _weights, null)?.ReleaseLease();
-            GC.SuppressFinalize(this);
-        }
-
-        ~Lease() => Interlocked.Exchange(ref _weights, null)?.ReleaseLease();
-    }
+    private readonly WeightsLease _lease;
 
     /// <summary>More threads than this is a mistake, not a configuration.</summary>
     public const int MaxThreads = 256;

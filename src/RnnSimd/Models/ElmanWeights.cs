@@ -4,21 +4,11 @@ namespace RnnSimd.Models;
 
 /// <summary>
 /// The packed, immutable weights of one Elman layer (and, for the reference network, its output
-/// head), in native memory owned here. Shared read-only by every session.
+/// head), in native memory owned here. Shared read-only by every session; lifetime as in
+/// <see cref="LeasedWeights"/>.
 /// </summary>
-/// <remarks>
-/// Lifetime: every session holds a lease for its whole life, so the memory is freed only when the
-/// model has been disposed and the last session has let go (disposed, or collected). A model
-/// disposed while another thread is inside a call therefore cannot pull the memory from under it;
-/// that thread's next call throws <see cref="ObjectDisposedException"/>. The leases cost nothing
-/// per call: they are taken when a session is created.
-/// </remarks>
-internal sealed unsafe class ElmanWeights : IDisposable
+internal sealed unsafe class ElmanWeights : LeasedWeights
 {
-    private int _leases;
-    private int _disposed;
-    private int _freed;
-
     private readonly AlignedBuffer? _bias;
     private readonly AlignedBuffer? _outputBias;
 
@@ -65,41 +55,8 @@ internal sealed unsafe class ElmanWeights : IDisposable
     /// <summary>Y floats added by the head, or null.</summary>
     public float* OutputBias => _outputBias is null ? null : _outputBias.Pointer;
 
-    /// <summary>Whether <see cref="Dispose"/> was called (the memory may still be held by sessions).</summary>
-    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
-
-    /// <summary>Whether the native memory has been freed (disposed, and no session holds it).</summary>
-    public bool IsFreed => Volatile.Read(ref _freed) != 0;
-
-    /// <summary>Takes a lease for a new session; throws if the model is already disposed.</summary>
-    public void AddLease(object owner)
+    protected override void FreeMemory()
     {
-        Interlocked.Increment(ref _leases);
-        // Paired with Dispose: it sets the flag, then reads the count; here the count rises, then
-        // the flag is read. Both are full fences, so one of the two sees the other.
-        if (IsDisposed)
-        {
-            ReleaseLease();
-            throw new ObjectDisposedException(owner.GetType().FullName);
-        }
-    }
-
-    public void ReleaseLease()
-    {
-        if (Interlocked.Decrement(ref _leases) == 0 && IsDisposed)
-            Free();
-    }
-
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0 && Volatile.Read(ref _leases) == 0)
-            Free();
-    }
-
-    private void Free()
-    {
-        if (Interlocked.Exchange(ref _freed, 1) != 0)
-            return;
         InputWeights.Dispose();
         RecurrentWeights.Dispose();
         OutputWeights?.Dispose();

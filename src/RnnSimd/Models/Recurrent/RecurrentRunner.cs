@@ -1,0 +1,602 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using RnnSimd.Kernels;
+using RnnSimd.Threading;
+
+namespace RnnSimd.Models.Recurrent;
+
+/// <summary>
+/// The machinery of a <see cref="RecurrentNetworkSession"/>: buffers rented once at creation
+/// (pinned, so the kernels take their addresses without fixing them per call), the argument
+/// checks, the forward passes and the step state.
+/// </summary>
+/// <remarks>
+/// <para>A forward runs one pass per layer and direction: the hoisted input projection of every
+/// step, then one recurrent product and one cell update per step. Directions run one after the
+/// other, each into its half of the layer's output.</para>
+/// <para>Variable lengths mask rows: at time t a row whose sequence has ended (forward) or not yet
+/// begun (backward) keeps its state and writes zeros. The loop runs to the longest sequence only.</para>
+/// <para>Threads split every product and cell update by chunks of hidden units (whole gates), so
+/// each thread's cells read only what its own products wrote; they meet at a barrier after each
+/// step (and before an LSTM projection, which reads all units).</para>
+/// </remarks>
+internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
+{
+    private readonly RecurrentWeights _weights;
+    private readonly RecurrentSpec _spec;
+    private readonly RecurrentEngine _engine;
+    private readonly GateLayout _layout;
+    private readonly object _owner;
+    private readonly WorkerPool? _pool;
+    private readonly WeightsLease _lease;
+
+    /// <summary>Row stride of h buffers: padded H, or proj_size (the projection writes exactly P columns).</summary>
+    private readonly int _hStride;
+
+    private readonly float[] _xp;
+    private readonly float[] _hg;
+    private readonly float[] _raw;
+    private readonly float[] _sequenceA;
+    private readonly float[] _sequenceB;
+    private readonly float[] _hA;
+    private readonly float[] _hB;
+    private readonly float[] _cell;
+    private readonly float[][] _stepH;
+    private readonly float[][] _stepC;
+    private readonly int[] _lengths;
+    private int _stepParity;
+    private Job _job;
+    private int _sessionDisposed;
+
+    private readonly struct Job(bool step, int steps, int longest, int batch, bool batchFirst, float* x, float* output,
+        float* finalHidden, float* finalCell, float* initialHidden, float* initialCell, int* lengths)
+    {
+        public readonly bool Step = step;
+        public readonly int Steps = steps;
+        public readonly int Longest = longest;
+        public readonly int Batch = batch;
+        public readonly bool BatchFirst = batchFirst;
+        public readonly float* X = x;
+        public readonly float* Output = output;
+        public readonly float* FinalHidden = finalHidden;
+        public readonly float* FinalCell = finalCell;
+        public readonly float* InitialHidden = initialHidden;
+        public readonly float* InitialCell = initialCell;
+        public readonly int* Lengths = lengths;
+    }
+
+    /// <summary>More threads than this is a mistake, not a configuration.</summary>
+    public const int MaxThreads = 256;
+
+    public RecurrentRunner(object owner, RecurrentWeights weights, RecurrentEngine engine, int maxSequenceLength, int maxBatch, int threads)
+    {
+        Check.Positive(maxSequenceLength, nameof(maxSequenceLength));
+        Check.Positive(maxBatch, nameof(maxBatch));
+        Check.InRange(threads, 1, MaxThreads, nameof(threads));
+        _owner = owner;
+        _weights = weights;
+        _spec = weights.Spec;
+        _engine = engine;
+        _layout = weights.Layout;
+        MaxSequenceLength = maxSequenceLength;
+        MaxBatch = maxBatch;
+        Batch = maxBatch;
+        Threads = threads;
+
+        RecurrentSpec spec = _spec;
+        _hStride = spec.ProjSize > 0 ? spec.ProjSize : _layout.PaddedUnits;
+        long rowsPerCall = (long)maxSequenceLength * maxBatch;
+        int widest = Math.Max(_layout.Columns, spec.OutputSize);
+        if ((long)maxBatch * widest > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch,
+                $"maxBatch {maxBatch} × {widest} floats per row do not fit in one buffer.");
+        if (rowsPerCall * widest > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(maxSequenceLength), maxSequenceLength,
+                $"maxSequenceLength {maxSequenceLength} × maxBatch {maxBatch} × {widest} floats per row do not fit in one buffer.");
+
+        _xp = Pinned(rowsPerCall * _layout.Columns);
+        _hg = Pinned(spec.Cell == RecurrentCell.Rnn ? 0 : (long)maxBatch * _layout.Columns);
+        _raw = Pinned(spec.ProjSize > 0 ? (long)maxBatch * _layout.PaddedUnits : 0);
+        _sequenceA = Pinned(spec.NumLayers > 1 ? rowsPerCall * spec.OutputSize : 0);
+        _sequenceB = Pinned(spec.NumLayers > 2 ? rowsPerCall * spec.OutputSize : 0);
+        _hA = Pinned((long)maxBatch * _hStride);
+        _hB = Pinned((long)maxBatch * _hStride);
+        _cell = Pinned(spec.HasCellState ? (long)maxBatch * _layout.PaddedUnits : 0);
+        _lengths = GC.AllocateArray<int>(maxBatch, pinned: true);
+        // Step carries a state per layer (two h buffers, swapped each step); bidirectional networks have no Step.
+        int stepLayers = spec.Bidirectional ? 0 : spec.NumLayers;
+        _stepH = new float[2 * stepLayers][];
+        _stepC = new float[stepLayers][];
+        for (int l = 0; l < stepLayers; l++)
+        {
+            _stepH[2 * l] = Pinned((long)maxBatch * _hStride);
+            _stepH[2 * l + 1] = Pinned((long)maxBatch * _hStride);
+            _stepC[l] = Pinned(spec.HasCellState ? (long)maxBatch * _layout.PaddedUnits : 0);
+        }
+
+        _lease = new WeightsLease(weights, owner);
+        if (threads > 1)
+            _pool = new WorkerPool(threads, this, "RnnSimd session");
+    }
+
+    private static float[] Pinned(long length) => GC.AllocateArray<float>(checked((int)length), pinned: true);
+
+    private static float* Address(float[] array) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+
+    public int MaxSequenceLength { get; }
+    public int MaxBatch { get; }
+    public int Threads { get; }
+
+    /// <summary>Rows per Step: set by Reset, <see cref="MaxBatch"/> until then.</summary>
+    public int Batch { get; private set; }
+
+    public RecurrentSpec Spec => _spec;
+
+    /// <summary>Stops the worker threads, if any, and lets go of the weights.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _sessionDisposed, 1) != 0)
+            return;
+        _pool?.Dispose();
+        _lease.Release();
+    }
+
+    public void ThrowIfDisposed()
+    {
+        ObjectDisposedException.ThrowIf(_sessionDisposed != 0, _owner);
+        ObjectDisposedException.ThrowIf(_weights.IsDisposed, _owner);
+    }
+
+    /// <summary>
+    /// Below this many multiply-adds per step, a barrier per step costs more than splitting the step
+    /// saves: the caller runs such calls alone (see the Elman sessions). Same bits either way.
+    /// </summary>
+    public long ParallelStepThreshold { get; set; } = Models.ElmanRunner.DefaultParallelStepThreshold;
+
+    // ---------------------------------------------------------------- checks
+
+    public void CheckForward(ReadOnlySpan<float> x, int sequenceLength, int batch, ReadOnlySpan<float> output,
+        ReadOnlySpan<float> finalHidden, ReadOnlySpan<float> finalCell,
+        ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, ReadOnlySpan<int> lengths)
+    {
+        ThrowIfDisposed();
+        Check.InRange(sequenceLength, 1, MaxSequenceLength, nameof(sequenceLength));
+        Check.InRange(batch, 1, MaxBatch, nameof(batch));
+        RecurrentSpec spec = _spec;
+        long rows = (long)sequenceLength * batch;
+        // Messages are formatted only on failure: a passing check allocates nothing.
+        if (x.Length < rows * spec.InputSize)
+            Check.ThrowTooShort("x", x.Length, rows * spec.InputSize,
+                $"sequenceLength {sequenceLength} × batch {batch} × input size {spec.InputSize}");
+        if (output.Length < rows * spec.OutputSize)
+            Check.ThrowTooShort("output", output.Length, rows * spec.OutputSize,
+                $"sequenceLength {sequenceLength} × batch {batch} × {spec.OutputSize} (D·H_out)");
+        long hiddenStates = (long)spec.StateCount * batch * spec.HiddenOutputSize;
+        long cellStates = (long)spec.StateCount * batch * spec.HiddenSize;
+        CheckState(finalHidden, hiddenStates, "finalHidden", batch, spec.HiddenOutputSize);
+        CheckState(initialHidden, hiddenStates, "initialHidden", batch, spec.HiddenOutputSize);
+        if (!spec.HasCellState)
+        {
+            if (!finalCell.IsEmpty)
+                throw new ArgumentException($"finalCell must be empty: a {spec.Cell} network has no cell state.", "finalCell");
+            if (!initialCell.IsEmpty)
+                throw new ArgumentException($"initialCell must be empty: a {spec.Cell} network has no cell state.", "initialCell");
+        }
+        CheckState(finalCell, cellStates, "finalCell", batch, spec.HiddenSize);
+        CheckState(initialCell, cellStates, "initialCell", batch, spec.HiddenSize);
+        Check.NoOverlap(output, x, "output", "x");
+        Check.NoOverlap(output, finalHidden, "output", "finalHidden");
+        Check.NoOverlap(output, finalCell, "output", "finalCell");
+        Check.NoOverlap(output, initialHidden, "output", "initialHidden");
+        Check.NoOverlap(output, initialCell, "output", "initialCell");
+        Check.NoOverlap(finalHidden, x, "finalHidden", "x");
+        Check.NoOverlap(finalCell, x, "finalCell", "x");
+        Check.NoOverlap(finalHidden, finalCell, "finalHidden", "finalCell");
+        Check.NoOverlap(finalHidden, initialCell, "finalHidden", "initialCell");
+        Check.NoOverlap(finalCell, initialHidden, "finalCell", "initialHidden");
+        Check.SameOrApart(finalHidden, initialHidden, "finalHidden", "initialHidden");
+        Check.SameOrApart(finalCell, initialCell, "finalCell", "initialCell");
+        if (!lengths.IsEmpty)
+        {
+            if (lengths.Length < batch)
+                Check.ThrowTooShort("lengths", lengths.Length, batch, $"batch {batch}");
+            for (int b = 0; b < batch; b++)
+            {
+                if (lengths[b] < 1 || lengths[b] > sequenceLength)
+                    ThrowBadLength(b, lengths[b], sequenceLength);
+            }
+        }
+    }
+
+    private static void CheckState(ReadOnlySpan<float> state, long needed, string name, int batch, int width)
+    {
+        if (!state.IsEmpty && state.Length < needed)
+            Check.ThrowTooShort(name, state.Length, needed, $"(D·L, batch {batch}, {width})");
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowBadLength(int index, int length, int sequenceLength)
+        => throw new ArgumentOutOfRangeException("lengths", length,
+            $"lengths[{index}] = {length} is outside 1..{sequenceLength} (the sequence length).");
+
+    public void CheckStep(ReadOnlySpan<float> x, ReadOnlySpan<float> output)
+    {
+        ThrowIfDisposed();
+        ThrowIfBidirectional();
+        if (x.Length < (long)Batch * _spec.InputSize)
+            Check.ThrowTooShort("x", x.Length, (long)Batch * _spec.InputSize, $"batch {Batch} × input size {_spec.InputSize}");
+        if (output.Length < (long)Batch * _spec.HiddenOutputSize)
+            Check.ThrowTooShort("output", output.Length, (long)Batch * _spec.HiddenOutputSize, $"batch {Batch} × {_spec.HiddenOutputSize} (H_out)");
+        Check.NoOverlap(output, x, "output", "x");
+    }
+
+    private void ThrowIfBidirectional()
+    {
+        if (_spec.Bidirectional)
+            throw new InvalidOperationException(
+                "Step needs a unidirectional network: a bidirectional layer's backward direction starts at the end of the sequence, so it needs the whole sequence (use Forward).");
+    }
+
+    // ---------------------------------------------------------------- forward
+
+    /// <summary>A checked forward (see <see cref="RecurrentNetworkSession.Forward"/>).</summary>
+    public void Forward(ReadOnlySpan<float> x, int sequenceLength, int batch, Span<float> output,
+        Span<float> finalHidden, Span<float> finalCell,
+        ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, ReadOnlySpan<int> lengths, bool batchFirst)
+    {
+        int longest = sequenceLength;
+        if (!lengths.IsEmpty)
+        {
+            longest = 0;
+            for (int b = 0; b < batch; b++)
+                longest = Math.Max(longest, _lengths[b] = lengths[b]);
+        }
+
+        // Steps past the longest sequence are padding: zeros, as pad_packed_sequence gives.
+        int width = _spec.OutputSize;
+        for (int t = longest; t < sequenceLength; t++)
+        {
+            for (int b = 0; b < batch; b++)
+                output.Slice(RowIndex(t, b, sequenceLength, batch, batchFirst) * width, width).Clear();
+        }
+
+        fixed (float* px = x, py = output, phn = finalHidden, pcn = finalCell, ph0 = initialHidden, pc0 = initialCell)
+        {
+            _job = new Job(false, sequenceLength, longest, batch, batchFirst, px, py,
+                finalHidden.IsEmpty ? null : phn, finalCell.IsEmpty ? null : pcn,
+                initialHidden.IsEmpty ? null : ph0, initialCell.IsEmpty ? null : pc0,
+                lengths.IsEmpty ? null : (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_lengths)));
+            Execute();
+        }
+    }
+
+    private static int RowIndex(int t, int b, int steps, int batch, bool batchFirst)
+        => batchFirst ? b * steps + t : t * batch + b;
+
+    private void Execute()
+    {
+        RecurrentSpec spec = _spec;
+        long stepWork = (long)_job.Batch * _layout.Columns * (spec.InputSize + spec.HiddenOutputSize);
+        if (_pool is null || stepWork < ParallelStepThreshold)
+            Execute(0, 1);
+        else
+            _pool.Run();
+    }
+
+    /// <summary>One thread's share of the current job.</summary>
+    public void Execute(int index, int count)
+    {
+        Job job = _job;
+        if (job.Step)
+        {
+            RunStep(job, index, count);
+            return;
+        }
+        for (int layer = 0; layer < _spec.NumLayers; layer++)
+        {
+            for (int direction = 0; direction < _spec.Directions; direction++)
+                RunPass(job, layer, direction, index, count);
+        }
+    }
+
+    /// <summary>Where one pass reads and writes: rows are addressed as t·TimeStride + b·BatchStride.</summary>
+    private readonly struct Rows(float* data, nint rowLength, int timeStride, int batchStride)
+    {
+        public readonly float* Data = data;
+        public readonly nint RowLength = rowLength;
+        public readonly int TimeStride = timeStride;
+        public readonly int BatchStride = batchStride;
+
+        public float* Row(int t, int b) => Data + (t * (nint)TimeStride + b * (nint)BatchStride) * RowLength;
+    }
+
+    private void RunPass(in Job job, int layer, int direction, int index, int count)
+    {
+        RecurrentSpec spec = _spec;
+        int batch = job.Batch;
+        int steps = job.Steps;
+        int longest = job.Longest;
+        int state = layer * spec.Directions + direction;
+        LayerWeights weights = _weights.Layers[state];
+        bool last = layer == spec.NumLayers - 1;
+        int hOut = spec.HiddenOutputSize;
+        int columns = _layout.Columns;
+
+        if (index == 0)
+            InitializeState(job, state, Address(_hA), Address(_cell));
+        Barrier(count);
+
+        // The layer's input: the caller's x for the first layer, else the layer below (time-major).
+        float* input = layer == 0 ? job.X : Address((layer - 1) % 2 == 0 ? _sequenceA : _sequenceB);
+        nint inputRow = spec.LayerInputSize(layer);
+        bool batchFirstInput = layer == 0 && job.BatchFirst;
+        var xp = batchFirstInput
+            ? new Rows(Address(_xp), columns, 1, steps)
+            : new Rows(Address(_xp), columns, batch, 1);
+        Rows output = last
+            ? (job.BatchFirst ? new Rows(job.Output, spec.OutputSize, 1, steps) : new Rows(job.Output, spec.OutputSize, batch, 1))
+            : new Rows(Address(layer % 2 == 0 ? _sequenceA : _sequenceB), spec.OutputSize, batch, 1);
+
+        var chunks = PanelRange.Share(_layout.Chunks, index, count);
+        var panels = new PanelRange(chunks.Start * _layout.Gates, chunks.End * _layout.Gates);
+        if (batchFirstInput)
+        {
+            for (int b = 0; b < batch; b++)
+                _engine.Project(weights, longest, input + b * steps * inputRow, inputRow, xp.Row(0, b), panels);
+        }
+        else
+        {
+            _engine.Project(weights, longest * batch, input, inputRow, xp.Data, panels);
+        }
+
+        float* previous = Address(_hA);
+        float* next = Address(_hB);
+        for (int s = 0; s < longest; s++)
+        {
+            int t = direction == 0 ? s : longest - 1 - s;
+            StepRows(job, weights, t, batch, xp, output, direction * hOut, previous, next, Address(_cell), chunks, index, count);
+            float* swap = previous;
+            previous = next;
+            next = swap;
+        }
+
+        if (index == 0)
+            StoreFinalState(job, state, previous, Address(_cell));
+    }
+
+    /// <summary>One time step of one layer and direction over this thread's units; ends at a barrier.</summary>
+    private void StepRows(in Job job, LayerWeights weights, int t, int batch, in Rows xp, in Rows output, int outputColumn,
+        float* previous, float* next, float* cell, PanelRange chunks, int index, int count)
+    {
+        RecurrentSpec spec = _spec;
+        int hStride = _hStride;
+        int columns = _layout.Columns;
+        int chunkWidth = _layout.ChunkWidth;
+        int unitStart = chunks.Start * chunkWidth;
+        int unitEnd = Math.Min(chunks.End * chunkWidth, spec.HiddenSize);
+        var panels = new PanelRange(chunks.Start * _layout.Gates, chunks.End * _layout.Gates);
+        bool projected = spec.ProjSize > 0;
+        int* lengths = job.Lengths;
+        float* xpStep = xp.Row(t, 0);
+        nint xpRowStride = xp.BatchStride * xp.RowLength;
+
+        switch (spec.Cell)
+        {
+            case RecurrentCell.Rnn:
+                _engine.RecurRnn(weights, batch, previous, hStride, xpStep, xpRowStride, next, panels);
+                break;
+            case RecurrentCell.Gru:
+            {
+                float* hg = Address(_hg);
+                _engine.Recur(weights, batch, previous, hStride, hg, panels);
+                for (int b = 0; b < batch; b++)
+                {
+                    if (lengths == null || t < lengths[b])
+                        _engine.Gru(xpStep + b * xpRowStride, hg + b * columns, previous + b * hStride, next + b * hStride, chunks.Start, chunks.End);
+                }
+                break;
+            }
+            default:
+            {
+                float* hg = Address(_hg);
+                float* raw = projected ? Address(_raw) : next;
+                nint rawStride = projected ? _layout.PaddedUnits : hStride;
+                _engine.Recur(weights, batch, previous, hStride, hg, panels);
+                for (int b = 0; b < batch; b++)
+                {
+                    if (lengths == null || t < lengths[b])
+                        _engine.Lstm(xpStep + b * xpRowStride, hg + b * columns, cell + b * (nint)_layout.PaddedUnits, raw + b * rawStride, chunks.Start, chunks.End);
+                }
+                if (projected)
+                {
+                    // The projection reads every unit of h: wait for all threads' cells.
+                    Barrier(count);
+                    PackedMatrix projection = weights.Projection!;
+                    var projPanels = PanelRange.Share(projection.PanelCount, index, count);
+                    _engine.ProjectHidden(weights, batch, raw, rawStride, next, hStride, projPanels);
+                    unitStart = projPanels.Start * projection.PanelWidth;
+                    unitEnd = Math.Min(projPanels.End * projection.PanelWidth, spec.ProjSize);
+                }
+                break;
+            }
+        }
+
+        // Outputs of this thread's units; rows outside their sequence keep their state and write zeros.
+        int units = unitEnd - unitStart;
+        if (units > 0 && output.Data != null)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                var outputRow = new Span<float>(output.Row(t, b) + outputColumn + unitStart, units);
+                float* nextRow = next + b * hStride + unitStart;
+                if (lengths == null || t < lengths[b])
+                {
+                    new ReadOnlySpan<float>(nextRow, units).CopyTo(outputRow);
+                }
+                else
+                {
+                    new ReadOnlySpan<float>(previous + b * hStride + unitStart, units).CopyTo(new Span<float>(nextRow, units));
+                    outputRow.Clear();
+                }
+            }
+        }
+        Barrier(count);
+    }
+
+    private void InitializeState(in Job job, int state, float* h, float* cell)
+    {
+        RecurrentSpec spec = _spec;
+        int batch = job.Batch;
+        int hOut = spec.HiddenOutputSize;
+        new Span<float>(h, batch * _hStride).Clear();
+        if (job.InitialHidden != null)
+        {
+            float* source = job.InitialHidden + (nint)state * batch * hOut;
+            for (int b = 0; b < batch; b++)
+                new ReadOnlySpan<float>(source + b * hOut, hOut).CopyTo(new Span<float>(h + b * _hStride, hOut));
+        }
+        if (spec.HasCellState)
+        {
+            int units = _layout.PaddedUnits;
+            new Span<float>(cell, batch * units).Clear();
+            if (job.InitialCell != null)
+            {
+                int hidden = spec.HiddenSize;
+                float* source = job.InitialCell + (nint)state * batch * hidden;
+                for (int b = 0; b < batch; b++)
+                    new ReadOnlySpan<float>(source + b * hidden, hidden).CopyTo(new Span<float>(cell + b * units, hidden));
+            }
+        }
+    }
+
+    private void StoreFinalState(in Job job, int state, float* h, float* cell)
+    {
+        RecurrentSpec spec = _spec;
+        int batch = job.Batch;
+        int hOut = spec.HiddenOutputSize;
+        if (job.FinalHidden != null)
+        {
+            float* target = job.FinalHidden + (nint)state * batch * hOut;
+            for (int b = 0; b < batch; b++)
+                new ReadOnlySpan<float>(h + b * _hStride, hOut).CopyTo(new Span<float>(target + b * hOut, hOut));
+        }
+        if (job.FinalCell != null)
+        {
+            int hidden = spec.HiddenSize;
+            float* target = job.FinalCell + (nint)state * batch * hidden;
+            for (int b = 0; b < batch; b++)
+                new ReadOnlySpan<float>(cell + b * (nint)_layout.PaddedUnits, hidden).CopyTo(new Span<float>(target + b * hidden, hidden));
+        }
+    }
+
+    // ---------------------------------------------------------------- step
+
+    /// <summary>One time step through every layer on the carried state; writes the last layer's h_t into <paramref name="output"/>.</summary>
+    public void Step(ReadOnlySpan<float> x, Span<float> output)
+    {
+        fixed (float* px = x)
+        {
+            _job = new Job(true, 1, 1, Batch, false, px, null, null, null, null, null, null);
+            Execute();
+        }
+        _stepParity ^= 1;
+        CopyStates(_spec.NumLayers - 1, output, default);
+    }
+
+    private void RunStep(in Job job, int index, int count)
+    {
+        RecurrentSpec spec = _spec;
+        int batch = job.Batch;
+        int parity = _stepParity;
+        var chunks = PanelRange.Share(_layout.Chunks, index, count);
+        var panels = new PanelRange(chunks.Start * _layout.Gates, chunks.End * _layout.Gates);
+        var xp = new Rows(Address(_xp), _layout.Columns, 0, 1);
+        for (int layer = 0; layer < spec.NumLayers; layer++)
+        {
+            float* input = layer == 0 ? job.X : Address(_stepH[2 * (layer - 1) + 1 - parity]);
+            nint inputRow = layer == 0 ? spec.InputSize : _hStride;
+            LayerWeights weights = _weights.Layers[layer];
+            _engine.Project(weights, batch, input, inputRow, xp.Data, panels);
+            // No output rows: a step's output is read back from the state afterwards.
+            StepRows(job, weights, 0, batch, xp, default, 0,
+                Address(_stepH[2 * layer + parity]), Address(_stepH[2 * layer + 1 - parity]),
+                spec.HasCellState ? Address(_stepC[layer]) : null, chunks, index, count);
+        }
+    }
+
+    /// <summary>Layer <paramref name="layer"/>'s carried h (and c) in compact (Batch, ·) rows.</summary>
+    private void CopyStates(int layer, Span<float> hidden, Span<float> cell)
+    {
+        int batch = Batch;
+        int hOut = _spec.HiddenOutputSize;
+        float[] h = _stepH[2 * layer + _stepParity];
+        for (int b = 0; b < batch && !hidden.IsEmpty; b++)
+            h.AsSpan(b * _hStride, hOut).CopyTo(hidden.Slice(b * hOut, hOut));
+        if (!cell.IsEmpty)
+        {
+            int hiddenSize = _spec.HiddenSize;
+            for (int b = 0; b < batch; b++)
+                _stepC[layer].AsSpan(b * _layout.PaddedUnits, hiddenSize).CopyTo(cell.Slice(b * hiddenSize, hiddenSize));
+        }
+    }
+
+    /// <summary>The carried state as h (L, Batch, H_out) and c (L, Batch, H), PyTorch's h_n and c_n layout.</summary>
+    public void CopyState(Span<float> hidden, Span<float> cell)
+    {
+        ThrowIfDisposed();
+        ThrowIfBidirectional();
+        RecurrentSpec spec = _spec;
+        long hNeeded = (long)spec.NumLayers * Batch * spec.HiddenOutputSize;
+        long cNeeded = (long)spec.NumLayers * Batch * spec.HiddenSize;
+        if (hidden.Length < hNeeded)
+            Check.ThrowTooShort("hidden", hidden.Length, hNeeded, $"(layers {spec.NumLayers}, batch {Batch}, {spec.HiddenOutputSize})");
+        if (!spec.HasCellState && !cell.IsEmpty)
+            throw new ArgumentException($"cell must be empty: a {spec.Cell} network has no cell state.", nameof(cell));
+        if (!cell.IsEmpty && cell.Length < cNeeded)
+            Check.ThrowTooShort("cell", cell.Length, cNeeded, $"(layers {spec.NumLayers}, batch {Batch}, {spec.HiddenSize})");
+        for (int layer = 0; layer < spec.NumLayers; layer++)
+        {
+            CopyStates(layer,
+                hidden.Slice(layer * Batch * spec.HiddenOutputSize, Batch * spec.HiddenOutputSize),
+                cell.IsEmpty ? default : cell.Slice(layer * Batch * spec.HiddenSize, Batch * spec.HiddenSize));
+        }
+    }
+
+    /// <summary>Sets the carried state: h0 (L, batch, H_out) and c0 (L, batch, H), or zeros where empty.</summary>
+    public void Reset(ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, int batch)
+    {
+        ThrowIfDisposed();
+        ThrowIfBidirectional();
+        Check.InRange(batch, 1, MaxBatch, nameof(batch));
+        RecurrentSpec spec = _spec;
+        int hOut = spec.HiddenOutputSize, hidden = spec.HiddenSize;
+        CheckState(initialHidden, (long)spec.NumLayers * batch * hOut, "initialHidden", batch, hOut);
+        if (!spec.HasCellState && !initialCell.IsEmpty)
+            throw new ArgumentException($"initialCell must be empty: a {spec.Cell} network has no cell state.", nameof(initialCell));
+        CheckState(initialCell, (long)spec.NumLayers * batch * hidden, "initialCell", batch, hidden);
+        Batch = batch;
+        _stepParity = 0;
+        for (int layer = 0; layer < spec.NumLayers; layer++)
+        {
+            float[] h = _stepH[2 * layer];
+            Array.Clear(h);
+            Array.Clear(_stepH[2 * layer + 1]);
+            for (int b = 0; b < batch && !initialHidden.IsEmpty; b++)
+                initialHidden.Slice((layer * batch + b) * hOut, hOut).CopyTo(h.AsSpan(b * _hStride, hOut));
+            if (spec.HasCellState)
+            {
+                float[] c = _stepC[layer];
+                Array.Clear(c);
+                for (int b = 0; b < batch && !initialCell.IsEmpty; b++)
+                    initialCell.Slice((layer * batch + b) * hidden, hidden).CopyTo(c.AsSpan(b * _layout.PaddedUnits, hidden));
+            }
+        }
+    }
+
+    /// <summary>All threads of a parallel call meet here; a call the caller runs alone has no one to wait for.</summary>
+    private void Barrier(int count)
+    {
+        if (count > 1)
+            _pool!.Barrier();
+    }
+}
