@@ -28,7 +28,7 @@ public class AllocationTests
             session.Step(d.X.AsSpan(0, Shape.B * Shape.X), h);
         }
 
-        AssertAllocatesNothing(Run);
+        Allocation.AssertNone(Run);
     }
 
     [Theory]
@@ -49,7 +49,7 @@ public class AllocationTests
             session.Step(d.X.AsSpan(0, Shape.B * Shape.X), y);
         }
 
-        AssertAllocatesNothing(Run);
+        Allocation.AssertNone(Run);
     }
 
     [Theory]
@@ -58,7 +58,7 @@ public class AllocationTests
     {
         var x = new float[1000];
         var r = new float[1000];
-        AssertAllocatesNothing(() =>
+        Allocation.AssertNone(() =>
         {
             Activations.Tanh(x, r, path);
             Activations.Sigmoid(x, r, path);
@@ -66,14 +66,39 @@ public class AllocationTests
         });
     }
 
-    private static void AssertAllocatesNothing(Action run)
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Recurrent_Forward_and_Step_allocate_nothing(SimdPath path)
     {
-        for (int i = 0; i < 20; i++)
-            run();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
-            run();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"100 warmed-up calls allocated {allocated} bytes.");
+        foreach (RecurrentCell cell in Enum.GetValues<RecurrentCell>())
+        {
+            foreach (bool bidirectional in new[] { false, true })
+            {
+                var c = new RecurrentCase(cell, Nonlinearity.Tanh, 2, bidirectional, true, cell == RecurrentCell.Lstm ? 5 : 0,
+                    T: 7, B: 3, X: 13, H: 37, BatchFirst: bidirectional, H0: true, C0: cell == RecurrentCell.Lstm, Lengths: true, Scale: 1f, Seed: 3);
+                var d = c.Data();
+                using var network = d.Network(path);
+                using var session = network.CreateSession(c.T, c.B);
+                RecurrentSpec spec = c.Spec;
+                var output = new float[c.T * c.B * spec.OutputSize];
+                var hn = new float[spec.StateCount * c.B * spec.HiddenOutputSize];
+                var cn = spec.HasCellState ? new float[spec.StateCount * c.B * c.H] : [];
+                var y = new float[c.B * spec.HiddenOutputSize];
+                var state = new float[spec.NumLayers * c.B * spec.HiddenOutputSize];
+                float[] x = d.CallX;
+                void Run()
+                {
+                    session.Forward(x, c.T, c.B, output, hn, cn, d.InitialHidden, d.InitialCell, d.Lengths, c.BatchFirst);
+                    session.Forward(x, c.T, c.B, output, batchFirst: c.BatchFirst);
+                    if (!bidirectional)
+                    {
+                        session.Reset(d.InitialHidden.AsSpan(0, spec.NumLayers * c.B * spec.HiddenOutputSize), default, c.B);
+                        session.Step(d.X.AsSpan(0, c.B * c.X), y);
+                        session.CopyState(state);
+                    }
+                }
+                Allocation.AssertNone(Run);
+            }
+        }
     }
 }

@@ -1,0 +1,116 @@
+using RnnSimd.Tests.Generators;
+
+namespace RnnSimd.Tests.Models;
+
+/// <summary>Wrong specs, parameters, sizes and lengths throw exceptions naming the argument and the problem.</summary>
+public class RecurrentArgumentTests
+{
+    private static readonly RecurrentCase Lstm = new(RecurrentCell.Lstm, Nonlinearity.Tanh, 2, true, true, 3,
+        T: 4, B: 2, X: 3, H: 5, BatchFirst: false, H0: true, C0: true, Lengths: false, Scale: 1f, Seed: 1);
+
+    private static void Throws(string paramName, string messagePart, Action action)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(action);
+        Assert.Equal(paramName, e.ParamName);
+        Assert.Contains(messagePart, e.Message);
+    }
+
+    [Fact]
+    public void The_spec_is_checked()
+    {
+        var empty = new Dictionary<string, float[]>();
+        Throws("InputSize", "0", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Rnn, 0, 4), empty));
+        Throws("HiddenSize", "-2", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Gru, 3, -2), empty));
+        Throws("NumLayers", "0", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Lstm, 3, 4, NumLayers: 0), empty));
+        Throws("ProjSize", "only LSTM", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Gru, 3, 4, ProjSize: 2), empty));
+        Throws("ProjSize", "less than HiddenSize", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Lstm, 3, 4, ProjSize: 4), empty));
+        Throws("Nonlinearity", "RNN cells only", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Gru, 3, 4, Nonlinearity: Nonlinearity.Relu), empty));
+    }
+
+    [Fact]
+    public void Every_parameter_is_checked_by_name_and_shape()
+    {
+        var d = Lstm.Data();
+        RecurrentSpec spec = Lstm.Spec;
+        var missing = new Dictionary<string, float[]>(d.Parameters);
+        missing.Remove("weight_hr_l1_reverse");
+        Throws("parameters", "no 'weight_hr_l1_reverse'; a 2-layer bidirectional LSTM (input 3, hidden 5, proj 3, bias) needs it with shape (3, 5)",
+            () => RecurrentNetwork.Create(spec, missing));
+        var extra = new Dictionary<string, float[]>(d.Parameters) { ["weight_ih_l2"] = new float[60] };
+        Throws("parameters", "'weight_ih_l2', which a 2-layer", () => RecurrentNetwork.Create(spec, extra));
+        var wrong = new Dictionary<string, float[]>(d.Parameters) { ["weight_ih_l1"] = new float[7] };
+        Throws("parameters", "parameters['weight_ih_l1'] has 7 elements; shape (20, 6) needs 120", () => RecurrentNetwork.Create(spec, wrong));
+        Throws("path", "not available", () => RecurrentNetwork.Create(spec, d.Parameters, (SimdPath)99));
+    }
+
+    [Fact]
+    public void Forward_checks_sizes_states_and_lengths()
+    {
+        var d = Lstm.Data();
+        RecurrentSpec spec = Lstm.Spec;
+        using var network = d.Network(Isa.Best);
+        using var session = network.CreateSession(Lstm.T, Lstm.B);
+        int T = Lstm.T, B = Lstm.B;
+        var output = new float[T * B * spec.OutputSize];
+        var hn = new float[spec.StateCount * B * 3];
+        var cn = new float[spec.StateCount * B * 5];
+        Throws("sequenceLength", "5", () => session.Forward(d.X, 5, B, output));
+        Throws("batch", "0", () => session.Forward(d.X, T, 0, output));
+        Throws("x", "input size 3", () => session.Forward(d.X.AsSpan(1), T, B, output));
+        Throws("output", "(D·H_out)", () => session.Forward(d.X, T, B, output.AsSpan(1)));
+        Throws("finalHidden", "(D·L, batch 2, 3)", () => session.Forward(d.X, T, B, output, hn.AsSpan(1)));
+        Throws("initialCell", "(D·L, batch 2, 5)", () => session.Forward(d.X, T, B, output, hn, cn, d.InitialHidden, d.InitialCell.AsSpan(1)));
+        Throws("output", "overlap", () => session.Forward(d.X, T, B, output, output.AsSpan(0, hn.Length)));
+        var shifted = new float[hn.Length + 1];
+        Throws("finalHidden", "offset", () => session.Forward(d.X, T, B, output, shifted.AsSpan(1), default, shifted.AsSpan(0, hn.Length)));
+        Throws("lengths", "lengths[1] = 5 is outside 1..4", () => session.Forward(d.X, T, B, output, lengths: new[] { 4, 5 }));
+        Throws("lengths", "lengths[0] = 0", () => session.Forward(d.X, T, B, output, lengths: new[] { 0, 1 }));
+        Throws("lengths", "batch 2", () => session.Forward(d.X, T, B, output, lengths: new[] { 1 }));
+        Assert.Throws<InvalidOperationException>(() => session.Step(d.X, output));
+    }
+
+    [Fact]
+    public void Cell_state_arguments_are_refused_without_a_cell_state()
+    {
+        var gru = Lstm with { Cell = RecurrentCell.Gru, Proj = 0, C0 = false, Bidirectional = false };
+        var d = gru.Data();
+        using var network = d.Network(Isa.Best);
+        using var session = network.CreateSession(gru.T, gru.B);
+        var output = new float[gru.T * gru.B * gru.H];
+        Throws("finalCell", "no cell state", () => session.Forward(d.X, gru.T, gru.B, output, finalCell: new float[20]));
+        Throws("initialCell", "no cell state", () => session.Reset(default, new float[20], gru.B));
+        Throws("cell", "no cell state", () => session.CopyState(new float[20], new float[20]));
+    }
+
+    [Fact]
+    public void Results_may_replace_the_initial_state_in_place()
+    {
+        var d = Lstm.Data();
+        RecurrentSpec spec = Lstm.Spec;
+        using var network = d.Network(Isa.Best);
+        using var session = network.CreateSession(Lstm.T, Lstm.B);
+        var output = new float[Lstm.T * Lstm.B * spec.OutputSize];
+        var hn = new float[d.InitialHidden.Length];
+        var cn = new float[d.InitialCell.Length];
+        session.Forward(d.X, Lstm.T, Lstm.B, output, hn, cn, d.InitialHidden, d.InitialCell);
+        float[] h = (float[])d.InitialHidden.Clone(), c = (float[])d.InitialCell.Clone();
+        session.Forward(d.X, Lstm.T, Lstm.B, output, h, c, h, c);
+        Assert.Equal(hn, h);
+        Assert.Equal(cn, c);
+    }
+
+    [Fact]
+    public void A_disposed_network_or_session_refuses_work()
+    {
+        var d = Lstm.Data();
+        var network = d.Network(Isa.Best);
+        var session = network.CreateSession(Lstm.T, Lstm.B);
+        var output = new float[Lstm.T * Lstm.B * Lstm.Spec.OutputSize];
+        network.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => session.Forward(d.X, Lstm.T, Lstm.B, output));
+        Assert.Throws<ObjectDisposedException>(() => network.CreateSession(1, 1));
+        session.Dispose();
+        session.Dispose();
+        Assert.True(network.Weights.IsFreed);
+    }
+}

@@ -1,0 +1,88 @@
+using FsCheck;
+using FsCheck.Fluent;
+using RnnSimd.Tests.Generators;
+using RnnSimd.Tests.Support;
+
+namespace RnnSimd.Tests.Models;
+
+/// <summary>
+/// Threads split each step by chunks of hidden units (all gates of a unit together); any thread
+/// count gives the single-thread bits, and nothing is allocated on any thread. Serial: these
+/// tests start their own threads.
+/// </summary>
+[Collection(nameof(SerialCollection))]
+public class RecurrentThreadTests
+{
+    /// <summary>Wide hidden layers too, so that every path has several chunks to split.</summary>
+    private static Arbitrary<(RecurrentCase Case, int Threads)> Cases() =>
+        Arb.From(
+            from c in RecurrentCase.Arbitrary(maxSteps: 4, maxBatch: 4, maxSize: 24).Generator
+            from wide in Gen.Elements(0, 0, 40, 100)
+            from threads in Gen.Choose(2, 4)
+            select (Case: c with { H = c.H + wide }, Threads: threads),
+            p => RecurrentCase.Arbitrary().Shrinker(p.Case).Select(c => (c, p.Threads))
+                .Concat(p.Threads > 2 ? [(p.Case, p.Threads - 1)] : []));
+
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Results_do_not_depend_on_the_thread_count(SimdPath path) =>
+        Properties.Check(Cases(), p =>
+        {
+            var (c, threads) = p;
+            var d = c.Data();
+            using var network = d.Network(path);
+            var one = Run(network, d, 1);
+            var many = Run(network, d, threads);
+            Expect.BitIdentical(many.Output, one.Output, $"output with {threads} threads");
+            Expect.BitIdentical(many.FinalHidden, one.FinalHidden, $"h_n with {threads} threads");
+            Expect.BitIdentical(many.FinalCell, one.FinalCell, $"c_n with {threads} threads");
+            if (!c.Bidirectional)
+                Expect.BitIdentical(StepOutputs(network, d, threads), StepOutputs(network, d, 1), $"Step outputs with {threads} threads");
+        }, runs: Math.Max(20, Properties.Runs / 4));
+
+    private static RecurrentNetworkPropertyTests.Outputs Run(RecurrentNetwork network, RecurrentData d, int threads)
+    {
+        using var session = network.CreateSession(d.Case.T, d.Case.B, threads);
+        session.Runner.ParallelStepThreshold = 0;
+        return RecurrentNetworkPropertyTests.Run(d, session);
+    }
+
+    private static float[] StepOutputs(RecurrentNetwork network, RecurrentData d, int threads)
+    {
+        RecurrentCase c = d.Case;
+        using var session = network.CreateSession(1, c.B, threads);
+        session.Runner.ParallelStepThreshold = 0;
+        int hOut = c.Spec.HiddenOutputSize;
+        var outputs = new float[c.T * c.B * hOut];
+        for (int t = 0; t < c.T; t++)
+            session.Step(d.X.AsSpan(t * c.B * c.X, c.B * c.X), outputs.AsSpan(t * c.B * hOut, c.B * hOut));
+        return outputs;
+    }
+
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Threaded_calls_allocate_nothing_on_any_thread(SimdPath path)
+    {
+        foreach (RecurrentCell cell in Enum.GetValues<RecurrentCell>())
+        {
+            var c = new RecurrentCase(cell, Nonlinearity.Tanh, 2, cell == RecurrentCell.Gru, true, cell == RecurrentCell.Lstm ? 50 : 0,
+                T: 6, B: 3, X: 20, H: 100, BatchFirst: false, H0: true, C0: cell == RecurrentCell.Lstm, Lengths: true, Scale: 1f, Seed: 5);
+            var d = c.Data();
+            using var network = d.Network(path);
+            using var session = network.CreateSession(c.T, c.B, threads: 3);
+            session.Runner.ParallelStepThreshold = 0;
+            RecurrentSpec spec = c.Spec;
+            var output = new float[c.T * c.B * spec.OutputSize];
+            var hn = new float[spec.StateCount * c.B * spec.HiddenOutputSize];
+            var cn = spec.HasCellState ? new float[spec.StateCount * c.B * c.H] : [];
+            var y = new float[c.B * spec.HiddenOutputSize];
+            void Call()
+            {
+                session.Forward(d.X, c.T, c.B, output, hn, cn, d.InitialHidden, d.InitialCell, d.Lengths);
+                if (!c.Bidirectional)
+                    session.Step(d.X.AsSpan(0, c.B * c.X), y);
+            }
+            Allocation.AssertNoneOnAnyThread(Call, $"{cell}");
+        }
+    }
+}
