@@ -49,7 +49,14 @@ internal static class SafetensorsHeader
 
     private static (List<Entry>, Dictionary<string, string>) ParseJson(ReadOnlySpan<byte> header, string fileName)
     {
-        var reader = new Utf8JsonReader(header, new JsonReaderOptions { MaxDepth = 8 });
+        // Syntax first, over the whole text, so that a JSON error is reported as such wherever it is.
+        var options = new JsonReaderOptions { MaxDepth = 8 };
+        var syntax = new Utf8JsonReader(header, options);
+        while (syntax.Read())
+        {
+        }
+
+        var reader = new Utf8JsonReader(header, options);
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject)
             throw new TensorFileException(fileName, "the header is not a JSON object.");
@@ -66,10 +73,6 @@ internal static class SafetensorsHeader
                 metadata = ParseMetadata(ref reader, fileName);
             else
                 entries.Add(ParseEntry(ref reader, key, fileName));
-        }
-        // The reader itself rejects anything but whitespace after the object.
-        while (reader.Read())
-        {
         }
         return (entries, metadata ?? new Dictionary<string, string>(StringComparer.Ordinal));
     }
