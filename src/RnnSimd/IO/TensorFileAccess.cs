@@ -1,0 +1,48 @@
+namespace RnnSimd.IO;
+
+/// <summary>Opening files for reading and writing, with every file-system failure reported as a <see cref="TensorFileException"/>.</summary>
+internal static class TensorFileAccess
+{
+    public static FileStream OpenRead(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            return new FileStream(path, FileMode.Open, System.IO.FileAccess.Read, FileShare.Read, bufferSize: 1);
+        }
+        catch (Exception e) when (IsFileSystem(e) || IsBadPath(e))
+        {
+            throw Wrap(path, e, "opening");
+        }
+    }
+
+    public static FileStream Create(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            return new FileStream(path, FileMode.Create, System.IO.FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
+        }
+        catch (Exception e) when (IsFileSystem(e) || IsBadPath(e))
+        {
+            throw Wrap(path, e, "creating");
+        }
+    }
+
+    public static bool IsFileSystem(Exception e) =>
+        e is IOException or UnauthorizedAccessException or NotSupportedException or System.Security.SecurityException;
+
+    /// <summary>A path the file system refuses outright (empty, or with invalid characters).</summary>
+    private static bool IsBadPath(Exception e) => e is ArgumentException and not ArgumentNullException;
+
+    /// <summary>"file not found", "directory not found", "access denied", or the I/O error's own message.</summary>
+    public static TensorFileException Wrap(string path, Exception e, string doing) => e switch
+    {
+        FileNotFoundException => new TensorFileException(path, "file not found.", e),
+        DirectoryNotFoundException => new TensorFileException(path, "directory not found.", e),
+        UnauthorizedAccessException or System.Security.SecurityException => new TensorFileException(path, $"access denied when {doing} the file.", e),
+        EndOfStreamException => new TensorFileException(path, "the file ends early.", e),
+        ArgumentException => new TensorFileException(path, $"not a valid path: {e.Message}", e),
+        _ => new TensorFileException(path, $"error when {doing} the file: {e.Message}", e),
+    };
+}
