@@ -1,3 +1,5 @@
+using RnnSimd.IO;
+
 namespace RnnSimd.Tests;
 
 /// <summary>
@@ -35,19 +37,51 @@ public class ReadmeExampleTests
     }
 
     [Fact]
-    public void The_README_example_is_the_one_tested_here()
+    public void The_README_state_dict_example_runs()
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "golden", "lstm-l2-bi-len-h0", "model.safetensors");
+        var rng = new Random(2);
+        float[] Random(int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+
+        // A state_dict saved as safetensors; the module's shape is read from its keys and shapes.
+        using var lstm = RecurrentStateDict.Load(path);
+        using var session = lstm.CreateSession(maxSequenceLength: 100, maxBatch: 8);
+
+        RecurrentSpec spec = lstm.Spec;
+        float[] x = Random(100 * 8 * spec.InputSize), output = new float[100 * 8 * spec.OutputSize];
+        float[] h0 = Random(spec.StateCount * 8 * spec.HiddenOutputSize), finalHidden = new float[h0.Length];
+        float[] c0 = Random(spec.StateCount * 8 * spec.HiddenSize), finalCell = new float[c0.Length];
+        int[] lengths = [100, 3, 50, 99, 1, 100, 7, 64];
+
+        // x (T, B, X), or (B, T, X) with batchFirst; output (T, B, D·H_out); h_n (D·L, B, H_out); c_n (D·L, B, H).
+        session.Forward(x, sequenceLength: 100, batch: 8, output, finalHidden, finalCell,
+            initialHidden: h0, initialCell: c0, lengths: lengths, batchFirst: false);
+
+        Assert.True(spec.Bidirectional);
+        Assert.Equal(RecurrentCell.Lstm, spec.Cell);
+        Assert.Contains(finalCell, v => v != 0);
+        Assert.All(output.AsSpan((3 * 8 + 1) * spec.OutputSize, spec.OutputSize).ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void The_README_examples_are_the_ones_tested_here()
     {
         string? root = FindRepositoryRoot();
         Assert.SkipWhen(root is null, "The repository is not beside the test binary (published run).");
         string readme = File.ReadAllText(Path.Combine(root!, "README.md"));
-        int start = readme.IndexOf("```csharp", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README.md has no C# example.");
-        int end = readme.IndexOf("```", start + 9, StringComparison.Ordinal);
         string thisFile = File.ReadAllText(Path.Combine(root!, "tests", "RnnSimd.Tests", "ReadmeExampleTests.cs"));
-        var codeLines = readme[(start + 9)..end].Split('\n').Select(l => l.Trim())
-            .Where(l => l.Length > 0 && !l.StartsWith("using ", StringComparison.Ordinal));
-        foreach (string line in codeLines)
-            Assert.True(thisFile.Contains(line, StringComparison.Ordinal), $"README line not exercised by this test: {line}");
+        int blocks = 0;
+        for (int start = readme.IndexOf("```csharp", StringComparison.Ordinal); start >= 0;
+             start = readme.IndexOf("```csharp", start + 9, StringComparison.Ordinal))
+        {
+            blocks++;
+            int end = readme.IndexOf("```", start + 9, StringComparison.Ordinal);
+            var codeLines = readme[(start + 9)..end].Split('\n').Select(l => l.Trim())
+                .Where(l => l.Length > 0 && !l.StartsWith("using ", StringComparison.Ordinal));
+            foreach (string line in codeLines)
+                Assert.True(thisFile.Contains(line, StringComparison.Ordinal), $"README line not exercised by this test: {line}");
+        }
+        Assert.True(blocks >= 2, "README.md should show both library examples.");
     }
 
     private static string? FindRepositoryRoot()
