@@ -136,7 +136,7 @@ public sealed class SafetensorsFile : IDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         return _byName.TryGetValue(name, out SafetensorsTensorInfo? info) ? info
-            : throw new TensorFileException(FileName, $"there is no tensor {TensorNames.Quote(name)} (the file has {_byName.Count}).");
+            : throw new TensorFileException(FileName, $"there is no tensor {TensorNames.Quote(name)} (the file has {_byName.Count} tensor{(_byName.Count == 1 ? "" : "s")}).");
     }
 
     /// <summary>
