@@ -53,9 +53,9 @@ internal static class DTypes
         _ => null,
     };
 
-    /// <summary>Codes the safetensors format defines that are not read here (sub-byte, exotic or complex types).</summary>
+    /// <summary>Codes the reference implementation defines that are not read here (sub-byte, scale-only, "fnuz" and complex types).</summary>
     public static bool IsKnownUnsupportedSafetensors(string code) =>
-        code is "F4" or "F6_E2M3" or "F6_E3M2" or "F8_E8M0" or "E8M0" or "C64" or "C128" or "U1";
+        code is "F4" or "F6_E2M3" or "F6_E3M2" or "F8_E8M0" or "F8_E4M3FNUZ" or "F8_E5M2FNUZ" or "C64";
 
     /// <summary>Element count of a shape: 1 for a scalar, 0 if any dimension is 0, null if the product of the dimensions exceeds <see cref="long.MaxValue"/>.</summary>
     public static long? ElementCount(ReadOnlySpan<int> shape)

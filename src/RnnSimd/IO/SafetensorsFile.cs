@@ -56,9 +56,19 @@ public sealed class SafetensorsFile : IDisposable
             stream.ReadExactly(header);
             long dataStart = 8L + headerLength, dataLength = fileLength - dataStart;
             var (tensors, metadata) = SafetensorsHeader.Parse(header, dataLength, path);
-            TensorBytes data = dataLength == 0 ? new ArrayTensorBytes([], 0, 0) : new MappedTensorBytes(stream, dataStart, dataLength);
-            owned = dataLength != 0;
-            return new SafetensorsFile(path, tensors, metadata, data);
+            if (dataLength == 0)
+                return new SafetensorsFile(path, tensors, metadata, new ArrayTensorBytes([], 0, 0));
+            var mapped = new MappedTensorBytes(stream, dataStart, dataLength);
+            owned = true;
+            try
+            {
+                return new SafetensorsFile(path, tensors, metadata, mapped);
+            }
+            catch
+            {
+                mapped.Dispose();
+                throw;
+            }
         }
         catch (Exception e) when (TensorFileAccess.IsFileSystem(e))
         {
@@ -136,7 +146,7 @@ public sealed class SafetensorsFile : IDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         return _byName.TryGetValue(name, out SafetensorsTensorInfo? info) ? info
-            : throw new TensorFileException(FileName, $"there is no tensor {TensorNames.Quote(name)} (the file has {_byName.Count}).");
+            : throw new TensorFileException(FileName, $"there is no tensor {TensorNames.Quote(name)} (the file has {_byName.Count} tensor{(_byName.Count == 1 ? "" : "s")}).");
     }
 
     /// <summary>

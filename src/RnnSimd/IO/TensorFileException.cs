@@ -21,7 +21,7 @@ public sealed class TensorFileException : Exception
     /// <param name="problem">One sentence; line breaks are replaced by spaces.</param>
     /// <param name="innerException">The exception that revealed the problem (an I/O error, say).</param>
     public TensorFileException(string fileName, string problem, Exception? innerException)
-        : base($"{OneLine(fileName)}: {OneLine(problem)}", innerException)
+        : base($"{OneLine(fileName ?? throw new ArgumentNullException(nameof(fileName)))}: {OneLine(problem ?? throw new ArgumentNullException(nameof(problem)))}", innerException)
     {
         FileName = fileName;
         Problem = OneLine(problem);

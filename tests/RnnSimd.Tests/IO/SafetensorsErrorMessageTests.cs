@@ -43,6 +43,10 @@ public sealed class SafetensorsErrorMessageTests : IDisposable
         "tensor 'a': unexpected field 'extra' (an entry has exactly dtype, shape and data_offsets).")]
     [InlineData("""{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}""", "tensor 'a': shape entry 0 is the number -1; dimensions are non-negative integers.")]
     [InlineData("""{"a":{"dtype":"F32","shape":[1.0],"data_offsets":[0,4]}}""", "tensor 'a': shape entry 0 is the number 1.0; dimensions are non-negative integers.")]
+    [InlineData("""{"a":{"dtype":"F32","shape":[-0],"data_offsets":[0,4]}}""", "tensor 'a': shape entry 0 is the number -0; dimensions are non-negative integers.")]
+    [InlineData("""{"a":{"dtype":"F32","shape":[1e0],"data_offsets":[0,4]}}""", "tensor 'a': shape entry 0 is the number 1e0; dimensions are non-negative integers.")]
+    [InlineData("""{"a":{"dtype":"F32","shape":["1"],"data_offsets":[0,4]}}""", "tensor 'a': shape entry 0 is the string '1'; dimensions are non-negative integers.")]
+    [InlineData("""{"a":{"dtype":"f32","shape":[1],"data_offsets":[0,4]}}""", "tensor 'a': unknown dtype 'f32'.")]
     [InlineData("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}}""", "tensor 'a': data_offsets has 3 numbers, not 2 (begin, end).")]
     [InlineData("""{"a":{"dtype":"F32","shape":[2147483647,2147483647,2147483647],"data_offsets":[0,4]}}""",
         "tensor 'a': shape [2147483647, 2147483647, 2147483647] has more elements than fit in 2⁶³ bytes.")]
