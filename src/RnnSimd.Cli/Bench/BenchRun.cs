@@ -13,17 +13,24 @@ internal static class BenchRun
         var progress = new Progress(error, interactive);
         var results = new List<BenchResult>();
         KernelInfo? kernels = null;
-        for (int i = 0; i < settings.Shapes.Count; i++)
+        try
         {
-            BenchShape shape = settings.Shapes[i];
-            string stage = $"bench {shape.Name} ({i + 1}/{settings.Shapes.Count}): {shape.Dimensions}";
-            progress.Begin(stage);
-            using BenchCase @case = Create(settings, shape);
-            kernels = @case.Network.Kernels;
-            BenchTiming timing = BenchTimer.Measure(@case, settings.BudgetSeconds, status => progress.Update($"{stage}: {status}"));
-            results.Add(new BenchResult(shape, settings.Gates, timing));
+            for (int i = 0; i < settings.Shapes.Count; i++)
+            {
+                BenchShape shape = settings.Shapes[i];
+                string stage = $"bench {shape.Name} ({i + 1}/{settings.Shapes.Count}): {shape.Dimensions}";
+                progress.Begin(stage);
+                using BenchCase @case = Create(settings, shape);
+                kernels = @case.Network.Kernels;
+                BenchTiming timing = BenchTimer.Measure(@case, settings.BudgetSeconds, status => progress.Update($"{stage}: {status}"));
+                results.Add(new BenchResult(shape, settings.Gates, timing));
+            }
         }
-        progress.Done();
+        finally
+        {
+            // A terminal's status line is cleared even when a shape fails, so an error starts a clean line.
+            progress.Done();
+        }
         kernels ??= KernelRegistry.Selected;
 
         foreach (string line in BenchTable.Lines(settings, kernels, results))

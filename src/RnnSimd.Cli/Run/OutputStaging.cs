@@ -33,7 +33,15 @@ internal static class OutputStaging
                     throw new CliException($"{final}: a directory of that name is in the way of the output file.");
                 string temporary = TemporaryName(directory, o.FileName);
                 staged.Add((temporary, final));
-                NpyFile.Write(temporary, o.Shape, o.Data);
+                try
+                {
+                    NpyFile.Write(temporary, o.Shape, o.Data);
+                }
+                catch (TensorFileException e)
+                {
+                    // Name the file the user asked for, not the temporary one.
+                    throw new CliException($"{final}: {e.Problem}", e);
+                }
             }
             MoveIntoPlace(staged);
         }
