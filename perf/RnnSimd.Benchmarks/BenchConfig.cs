@@ -32,7 +32,7 @@ public static class BenchConfig
     public static IConfig Create(bool includeJob)
     {
         var config = DefaultConfig.Instance
-            .AddColumn(StatisticColumn.Median, ThroughputColumn.ElmanGflops, new MaxErrorColumn())
+            .AddColumn(StatisticColumn.Median, ThroughputColumn.RecurrentGflops, new MaxErrorColumn())
             .AddDiagnoser(MemoryDiagnoser.Default);
         return includeJob ? config.AddJob(Job) : config;
     }

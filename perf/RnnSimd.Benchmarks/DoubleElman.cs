@@ -41,7 +41,7 @@ public static class DoubleElman
         return output;
     }
 
-    private static double[] ToDouble(float[] values)
+    internal static double[] ToDouble(float[] values)
     {
         var result = new double[values.Length];
         TensorPrimitives.ConvertChecked<float, double>(values, result);

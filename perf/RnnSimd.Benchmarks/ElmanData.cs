@@ -48,7 +48,8 @@ public sealed class ElmanData
     public ElmanLayer CreateLayer() =>
         ElmanLayer.Create(Shape.X, Shape.H, WeightIh, WeightHh, BiasIh, BiasHh);
 
-    private static float[] Uniform(Random random, int length, float bound)
+    /// <summary>Uniform in (−bound, bound), drawn in order: the same seed gives every process the same values.</summary>
+    internal static float[] Uniform(Random random, int length, float bound)
     {
         var values = new float[length];
         for (int i = 0; i < values.Length; i++)

@@ -19,7 +19,7 @@ public sealed class MaxErrorColumn : IColumn
     public int PriorityInCategory => 1;
     public bool IsNumeric => true;
     public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Max |output − reference| over the whole sequence (h_1..h_T and h_T), reference in float64, measured in setup";
+    public string Legend => "Max |output − reference| over the whole sequence (h_1..h_T, h_T and an LSTM's c_T), reference in float64, measured in setup";
 
     public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(c => Find(summary, c) is not null);
 

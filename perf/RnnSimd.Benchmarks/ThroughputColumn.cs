@@ -6,22 +6,41 @@ using BenchmarkDotNet.Running;
 namespace RnnSimd.Benchmarks;
 
 /// <summary>
-/// Work per median time: GFLOP/s of the Elman shapes (so shapes of very different sizes compare on
-/// one scale and against the FMA peak), and the machine-limit benchmarks' FLOP/s and bytes/s that
-/// RnnSimd's own GFLOP/s is read against. Units per nanosecond are 10^9 units per second.
+/// Work per median time: GFLOP/s of the Elman, GRU and LSTM shapes (so shapes and cells of very
+/// different sizes compare on one scale and against the FMA peak), and the machine-limit
+/// benchmarks' FLOP/s and bytes/s that RnnSimd's own GFLOP/s is read against. Units per
+/// nanosecond are 10^9 units per second.
 /// </summary>
 /// <param name="id">Unique among the columns of one summary.</param>
 public sealed class ThroughputColumn(string id, string columnName, string legend, Func<BenchmarkCase, double?> unitsPerInvocation) : IColumn
 {
     public const string ShapeParameter = "Shape";
 
-    /// <summary>GFLOP/s of a benchmark with a Shape parameter naming one of <see cref="Shapes.All"/>.</summary>
-    public static ThroughputColumn ElmanGflops { get; } = new(
-        "ElmanGflops", "GFLOP/s",
-        "2·T·B·H·(X+H) floating-point operations per median time, in 10^9 per second",
-        c => c.Parameters.Items.FirstOrDefault(p => p.Name == ShapeParameter)?.Value is string name
-            ? Shapes.All.FirstOrDefault(s => s.Name == name)?.Flops
-            : null);
+    /// <summary>The parameter that names a gated benchmark's cell, a <see cref="RecurrentCell"/>.</summary>
+    public const string CellParameter = "Cell";
+
+    /// <summary>
+    /// GFLOP/s of a benchmark with a Shape parameter naming one of <see cref="Shapes.All"/>: an Elman
+    /// layer's, or, with a Cell parameter as well, that GRU's or LSTM's on the shape (G times as many FLOPs).
+    /// One column for both, so that a summary joining the two kinds still counts each right.
+    /// </summary>
+    public static ThroughputColumn RecurrentGflops { get; } = new(
+        "RecurrentGflops", "GFLOP/s",
+        "2·T·B·G·H·(X+H) floating-point operations per median time, G = 1 (Elman), 3 (GRU), 4 (LSTM), in 10^9 per second",
+        RecurrentFlops);
+
+    /// <summary>FLOPs of one invocation from the case's Shape (and Cell) parameters; null without a known shape.</summary>
+    public static double? RecurrentFlops(BenchmarkCase benchmarkCase)
+    {
+        if (Parameter(benchmarkCase, ShapeParameter) is not string name || Shapes.All.FirstOrDefault(s => s.Name == name) is not { } shape)
+            return null;
+        return Parameter(benchmarkCase, CellParameter) is RecurrentCell cell and not RecurrentCell.Rnn
+            ? new GatedShape(cell, shape).Flops
+            : shape.Flops;
+    }
+
+    private static object? Parameter(BenchmarkCase benchmarkCase, string name) =>
+        benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == name)?.Value;
 
     public string Id { get; } = id;
     public string ColumnName { get; } = columnName;

@@ -4,8 +4,8 @@ using Google.Protobuf;
 namespace RnnSimd.Benchmarks.Peers;
 
 /// <summary>
-/// Writes a one-node ONNX model, an RNN operator (tanh, forward, one direction) holding the data's
-/// weights, as protobuf bytes that ONNX Runtime loads from memory.
+/// Writes a one-node ONNX model, an RNN, GRU or LSTM operator (one direction, forward) holding the
+/// data's weights, as protobuf bytes that ONNX Runtime loads from memory.
 /// </summary>
 /// <remarks>
 /// The few messages it needs are written field by field with Google.Protobuf's CodedOutputStream
@@ -20,9 +20,13 @@ public static class OnnxRnnModel
     public const string Output = "Y";
     public const string FinalState = "Y_h";
 
+    /// <summary>LSTM only: c_T.</summary>
+    public const string FinalCell = "Y_c";
+
     /// <summary>
-    /// RNN-14 added the layout attribute (left at its default 0: time-major); RNN-22 only widened the
-    /// element types, so 14 is the float32 operator as current ONNX Runtime implements it.
+    /// RNN-14, GRU-14 and LSTM-14 added the layout attribute (left at its default 0: time-major);
+    /// their version 22 only widened the element types, so 14 is the float32 operators as current
+    /// ONNX Runtime implements them.
     /// </summary>
     public const long Opset = 14;
 
@@ -37,46 +41,74 @@ public static class OnnxRnnModel
     private const int AttributeString = 3;
     private const int AttributeStrings = 8;
 
-    /// <summary>
-    /// Graph input X (T, B, X); initializers W (1, H, X), R (1, H, H), B (1, 2H) = [b_ih, b_hh];
-    /// outputs Y (T, 1, B, H) and Y_h (1, B, H). Shapes are fixed, as the benchmark's are.
-    /// </summary>
-    public static byte[] Build(ElmanData data)
-    {
-        ElmanShape s = data.Shape;
-        float[] bias = [.. data.BiasIh, .. data.BiasHh];
+    /// <summary>An RNN node (tanh): W (1, H, X), R (1, H, H), B (1, 2H) = [b_ih, b_hh], PyTorch's layout as it is.</summary>
+    public static byte[] Build(ElmanData data) =>
+        Build("RNN", data.Shape, data.WeightIh, data.WeightHh, [.. data.BiasIh, .. data.BiasHh], cellOutput: false,
+            StringsAttribute("activations", "Tanh"));
 
-        byte[] node = Message(w =>
+    /// <summary>
+    /// A GRU or LSTM node: W (1, G·H, X), R (1, G·H, H), B (1, 2·G·H) = [Wb, Rb], the gate blocks
+    /// reordered from PyTorch's to ONNX's (<see cref="OnnxGateOrder"/>); an LSTM also outputs Y_c.
+    /// Activations are left at ONNX's defaults, which are PyTorch's (sigmoid for the gates, tanh for
+    /// the candidate and, in an LSTM, for the cell output).
+    /// </summary>
+    public static byte[] Build(GatedData data)
+    {
+        RecurrentCell cell = data.Shape.Cell;
+        float[] w = OnnxGateOrder.FromPyTorch(cell, data.WeightIh);
+        float[] r = OnnxGateOrder.FromPyTorch(cell, data.WeightHh);
+        float[] bias = [.. OnnxGateOrder.FromPyTorch(cell, data.BiasIh), .. OnnxGateOrder.FromPyTorch(cell, data.BiasHh)];
+        return cell == RecurrentCell.Gru
+            // PyTorch applies the reset gate after the hidden product, b_hn included
+            // (r ⊙ (h·W_hnᵀ + b_hn)); ONNX's default (0) applies it to h before.
+            ? Build("GRU", data.Shape.Shape, w, r, bias, cellOutput: false, IntAttribute("linear_before_reset", 1))
+            : Build("LSTM", data.Shape.Shape, w, r, bias, cellOutput: true);
+    }
+
+    /// <summary>
+    /// Graph input X (T, B, X); initializers W (1, G·H, X), R (1, G·H, H), B (1, 2·G·H); outputs
+    /// Y (T, 1, B, H), Y_h (1, B, H) and, with <paramref name="cellOutput"/>, Y_c (1, B, H). G is read
+    /// from the length of W. Shapes are fixed, as the benchmark's are.
+    /// </summary>
+    private static byte[] Build(string opType, ElmanShape s, float[] w, float[] r, float[] bias, bool cellOutput,
+        params byte[][] attributes)
+    {
+        int gateRows = w.Length / s.X;
+        string[] outputs = cellOutput ? [Output, FinalState, FinalCell] : [Output, FinalState];
+
+        byte[] node = Message(n =>
         {
             foreach (string input in new[] { Input, "W", "R", "B" })
-                w.String(1, input); // NodeProto.input
-            w.String(2, Output); // NodeProto.output
-            w.String(2, FinalState);
-            w.String(3, "rnn"); // NodeProto.name
-            w.String(4, "RNN"); // NodeProto.op_type
-            w.Bytes(5, IntAttribute("hidden_size", s.H)); // NodeProto.attribute
-            w.Bytes(5, StringsAttribute("activations", "Tanh"));
-            w.Bytes(5, StringAttribute("direction", "forward"));
+                n.String(1, input); // NodeProto.input
+            foreach (string output in outputs)
+                n.String(2, output); // NodeProto.output
+            n.String(3, opType.ToLowerInvariant()); // NodeProto.name
+            n.String(4, opType); // NodeProto.op_type
+            n.Bytes(5, IntAttribute("hidden_size", s.H)); // NodeProto.attribute
+            n.Bytes(5, StringAttribute("direction", "forward"));
+            foreach (byte[] attribute in attributes)
+                n.Bytes(5, attribute);
         });
 
-        byte[] graph = Message(w =>
+        byte[] graph = Message(g =>
         {
-            w.Bytes(1, node); // GraphProto.node
-            w.String(2, "elman"); // GraphProto.name
-            w.Bytes(5, Tensor("W", data.WeightIh, 1, s.H, s.X)); // GraphProto.initializer
-            w.Bytes(5, Tensor("R", data.WeightHh, 1, s.H, s.H));
-            w.Bytes(5, Tensor("B", bias, 1, 2 * s.H));
-            w.Bytes(11, ValueInfo(Input, s.T, s.B, s.X)); // GraphProto.input
-            w.Bytes(12, ValueInfo(Output, s.T, 1, s.B, s.H)); // GraphProto.output
-            w.Bytes(12, ValueInfo(FinalState, 1, s.B, s.H));
+            g.Bytes(1, node); // GraphProto.node
+            g.String(2, opType.ToLowerInvariant()); // GraphProto.name
+            g.Bytes(5, Tensor("W", w, 1, gateRows, s.X)); // GraphProto.initializer
+            g.Bytes(5, Tensor("R", r, 1, gateRows, s.H));
+            g.Bytes(5, Tensor("B", bias, 1, 2 * gateRows));
+            g.Bytes(11, ValueInfo(Input, s.T, s.B, s.X)); // GraphProto.input
+            g.Bytes(12, ValueInfo(Output, s.T, 1, s.B, s.H)); // GraphProto.output
+            foreach (string state in outputs.Skip(1))
+                g.Bytes(12, ValueInfo(state, 1, s.B, s.H));
         });
 
-        return Message(w =>
+        return Message(m =>
         {
-            w.Int(1, IrVersion); // ModelProto.ir_version
-            w.String(2, "RnnSimd.Benchmarks"); // ModelProto.producer_name
-            w.Bytes(7, graph); // ModelProto.graph
-            w.Bytes(8, Message(o => o.Int(2, Opset))); // ModelProto.opset_import: OperatorSetIdProto.version, default domain
+            m.Int(1, IrVersion); // ModelProto.ir_version
+            m.String(2, "RnnSimd.Benchmarks"); // ModelProto.producer_name
+            m.Bytes(7, graph); // ModelProto.graph
+            m.Bytes(8, Message(o => o.Int(2, Opset))); // ModelProto.opset_import: OperatorSetIdProto.version, default domain
         });
     }
 

@@ -36,12 +36,7 @@ public sealed class TorchRnn : IDisposable
     {
         ElmanShape s = data.Shape;
 
-        // Inter-op threads run independent operators of a graph at once; a single RNN op has none,
-        // and ONNX Runtime gets InterOpNumThreads = 1 too. Settable only once, before the pool exists
-        // (libtorch throws otherwise): skipped when a previous instance in this process already did.
-        if (torch.get_num_interop_threads() != 1)
-            torch.set_num_interop_threads(1);
-        torch.set_num_threads(threads);
+        UseThreads(threads);
 
         _rnn = nn.RNN(s.X, s.H, numLayers: 1, nonLinearity: nn.NonLinearities.Tanh, bias: true, batchFirst: false);
         using (torch.no_grad())
@@ -59,6 +54,19 @@ public sealed class TorchRnn : IDisposable
 
         // Held until Dispose: no autograd bookkeeping on any call, as torch.inference_mode() in Python.
         _inferenceMode = torch.inference_mode();
+    }
+
+    /// <summary>
+    /// n intra-op threads, one inter-op thread: inter-op threads run independent operators of a
+    /// graph at once; a single RNN op has none, and ONNX Runtime gets InterOpNumThreads = 1 too.
+    /// The inter-op count is settable only once, before the pool exists (libtorch throws
+    /// otherwise): skipped when a previous instance in this process already set it.
+    /// </summary>
+    internal static void UseThreads(int threads)
+    {
+        if (torch.get_num_interop_threads() != 1)
+            torch.set_num_interop_threads(1);
+        torch.set_num_threads(threads);
     }
 
     /// <summary>Threads libtorch runs on now (to confirm set_num_threads took).</summary>
@@ -92,7 +100,8 @@ public sealed class TorchRnn : IDisposable
         _rnn.Dispose();
     }
 
-    private static void Copy(Tensor parameter, float[] values, params long[] shape)
+    /// <summary>Overwrites a module parameter with <paramref name="values"/>; call under no_grad (parameters require grad).</summary>
+    internal static void Copy(Tensor parameter, float[] values, params long[] shape)
     {
         using Tensor source = torch.tensor(values, shape);
         parameter.copy_(source);
