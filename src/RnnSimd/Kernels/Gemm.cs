@@ -42,25 +42,31 @@ internal static unsafe class Gemm
 
     /// <summary>Unchecked dispatch for callers that validated at their own edge.</summary>
     internal static void Run(SimdPath path, ActivationKind activation, int m, PackedMatrix b, float* a, nint lda, float* bias, float* addend, nint ldAdd, float* c, nint ldc)
+        => Run(path, activation, m, b, a, lda, bias, addend, ldAdd, c, ldc, new PanelRange(0, b.PanelCount), descending: false);
+
+    /// <summary>The same over the panels of <paramref name="panels"/>, in either order (for tests of the kernel's contract).</summary>
+    internal static void Run(SimdPath path, ActivationKind activation, int m, PackedMatrix b, float* a, nint lda, float* bias, float* addend, nint ldAdd, float* c, nint ldc,
+        PanelRange panels, bool descending)
     {
         switch (path)
         {
-            case SimdPath.Vector512: Run<Vec512>(activation, m, b, a, lda, bias, addend, ldAdd, c, ldc); break;
-            case SimdPath.Vector256: Run<Vec256>(activation, m, b, a, lda, bias, addend, ldAdd, c, ldc); break;
-            case SimdPath.Vector128: Run<Vec128>(activation, m, b, a, lda, bias, addend, ldAdd, c, ldc); break;
-            default: Run<VecScalar>(activation, m, b, a, lda, bias, addend, ldAdd, c, ldc); break;
+            case SimdPath.Vector512: Run<Vec512>(activation, m, b, a, lda, bias, addend, ldAdd, c, ldc, panels, descending); break;
+            case SimdPath.Vector256: Run<Vec256>(activation, m, b, a, lda, bias, addend, ldAdd, c, ldc, panels, descending); break;
+            case SimdPath.Vector128: Run<Vec128>(activation, m, b, a, lda, bias, addend, ldAdd, c, ldc, panels, descending); break;
+            default: Run<VecScalar>(activation, m, b, a, lda, bias, addend, ldAdd, c, ldc, panels, descending); break;
         }
     }
 
-    private static void Run<TVec>(ActivationKind activation, int m, PackedMatrix b, float* a, nint lda, float* bias, float* addend, nint ldAdd, float* c, nint ldc)
+    private static void Run<TVec>(ActivationKind activation, int m, PackedMatrix b, float* a, nint lda, float* bias, float* addend, nint ldAdd, float* c, nint ldc,
+        PanelRange panels, bool descending)
         where TVec : struct, IVec<TVec>
     {
         switch (activation)
         {
-            case ActivationKind.Tanh: PackedGemm<TVec, TanhActivation>.Run(m, b, a, lda, bias, addend, ldAdd, c, ldc); break;
-            case ActivationKind.Relu: PackedGemm<TVec, ReluActivation>.Run(m, b, a, lda, bias, addend, ldAdd, c, ldc); break;
-            case ActivationKind.Sigmoid: PackedGemm<TVec, SigmoidActivation>.Run(m, b, a, lda, bias, addend, ldAdd, c, ldc); break;
-            default: PackedGemm<TVec, IdentityActivation>.Run(m, b, a, lda, bias, addend, ldAdd, c, ldc); break;
+            case ActivationKind.Tanh: PackedGemm<TVec, TanhActivation>.Run(m, b, a, lda, bias, addend, ldAdd, c, ldc, panels, descending); break;
+            case ActivationKind.Relu: PackedGemm<TVec, ReluActivation>.Run(m, b, a, lda, bias, addend, ldAdd, c, ldc, panels, descending); break;
+            case ActivationKind.Sigmoid: PackedGemm<TVec, SigmoidActivation>.Run(m, b, a, lda, bias, addend, ldAdd, c, ldc, panels, descending); break;
+            default: PackedGemm<TVec, IdentityActivation>.Run(m, b, a, lda, bias, addend, ldAdd, c, ldc, panels, descending); break;
         }
     }
 }

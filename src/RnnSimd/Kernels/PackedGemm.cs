@@ -45,7 +45,14 @@ internal static unsafe class PackedGemm<TVec, TAct>
     /// The same product restricted to the columns of <paramref name="panels"/>: how threads split a
     /// step. Every element is computed exactly as in the whole product, so the split changes no bit.
     /// </summary>
-    public static void Run(int m, PackedMatrix b, float* a, nint lda, float* bias, float* addend, nint ldAdd, float* c, nint ldc, PanelRange panels)
+    /// <param name="descending">
+    /// Visit the panels last to first. A recurrence alternates the direction every step: when W_hh
+    /// is about as large as the cache it is streamed from, a scan in one direction evicts each line
+    /// just before it is needed again (LRU), while the reversed scan starts with the lines the last
+    /// one left in the cache. Only the order of independent tiles changes, so no bit does.
+    /// </param>
+    public static void Run(int m, PackedMatrix b, float* a, nint lda, float* bias, float* addend, nint ldAdd, float* c, nint ldc, PanelRange panels,
+        bool descending = false)
     {
         int k = b.Rows;
         int n = b.Columns;
@@ -57,33 +64,61 @@ internal static unsafe class PackedGemm<TVec, TAct>
         // a stackalloc inside a tile makes the JIT store every accumulator on each iteration.
         float* tile = stackalloc float[TileRows * 2 * MaxLanes];
         int j = panels.Start;
-        if (m == 1)
+        // Batch 1: groups of four panels for the matrix–vector tile, then single panels.
+        int groups = m == 1 ? (lastPanel - j) / 4 : 0;
+        int singlesStart = j + 4 * groups;
+        if (descending)
         {
-            for (; j + 4 <= lastPanel; j += 4)
-            {
-                int col = j * nr;
-                Tile1x4(tile, k, a, data + j * stride, stride, Offset(bias, col), Offset(addend, col), c + col, n - col);
-            }
+            for (int p = lastPanel - 1; p >= singlesStart; p--)
+                Panel(tile, m, k, a, lda, data, stride, nr, n, p, bias, addend, ldAdd, c, ldc);
+            for (int g = groups - 1; g >= 0; g--)
+                Group(tile, k, a, data, stride, nr, n, j + 4 * g, bias, addend, c);
+            return;
         }
+        for (int g = 0; g < groups; g++)
+            Group(tile, k, a, data, stride, nr, n, j + 4 * g, bias, addend, c);
+        for (int p = singlesStart; p < lastPanel; p++)
+            Panel(tile, m, k, a, lda, data, stride, nr, n, p, bias, addend, ldAdd, c, ldc);
+    }
 
-        for (; j < lastPanel; j++)
+    /// <summary>Panels j..j+3 for a single row: the matrix–vector tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Group(float* tile, int k, float* a, float* data, nint stride, int nr, int n, int j, float* bias, float* addend, float* c)
+    {
+        int col = j * nr;
+        Tile1x4(tile, k, a, data + j * stride, stride, Offset(bias, col), Offset(addend, col), c + col, n - col);
+    }
+
+    /// <summary>Every row of A times panel j: six-row tiles, then the remainder.</summary>
+    private static void Panel(float* tile, int m, int k, float* a, nint lda, float* data, nint stride, int nr, int n, int j,
+        float* bias, float* addend, nint ldAdd, float* c, nint ldc)
+    {
+        int col = j * nr;
+        int cols = Math.Min(nr, n - col);
+        float* bp = data + j * stride;
+        float* biasJ = Offset(bias, col);
+        float* addJ = Offset(addend, col);
+        // Six-row tiles, except that a remainder of one or two rows after them is evened out into
+        // two tiles of four and three or four (m = 32: 6·4 + 4 + 4, not 6·5 + 2): a one- or
+        // two-row tile has too few independent accumulators to hide the multiply-add latency.
+        int sixes = m / TileRows;
+        if (m % TileRows is 1 or 2 && sixes > 0)
+            sixes--;
+        int i = 0;
+        for (int tiles = 0; tiles < sixes; tiles++, i += TileRows)
+            Tile<Rows6>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols);
+        if (m - i > TileRows)
         {
-            int col = j * nr;
-            int cols = Math.Min(nr, n - col);
-            float* bp = data + j * stride;
-            float* biasJ = Offset(bias, col);
-            float* addJ = Offset(addend, col);
-            int i = 0;
-            for (; i + TileRows <= m; i += TileRows)
-                Tile<Rows6>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols);
-            switch (m - i)
-            {
-                case 1: Tile<Rows1>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
-                case 2: Tile<Rows2>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
-                case 3: Tile<Rows3>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
-                case 4: Tile<Rows4>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
-                case 5: Tile<Rows5>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
-            }
+            Tile<Rows4>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols);
+            i += 4;
+        }
+        switch (m - i)
+        {
+            case 1: Tile<Rows1>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
+            case 2: Tile<Rows2>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
+            case 3: Tile<Rows3>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
+            case 4: Tile<Rows4>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
+            case 5: Tile<Rows5>(tile, k, a + i * lda, lda, bp, biasJ, Offset(addJ, i * ldAdd), ldAdd, c + i * ldc + col, ldc, cols); break;
         }
     }
 

@@ -15,7 +15,8 @@ internal abstract unsafe class ElmanEngine
     public abstract void Project(int rows, float* x, float* g, PanelRange panels);
 
     /// <summary>h (batch×H) = act(hPrev·W_hh + g), columns of <paramref name="panels"/>; <paramref name="h"/> may be <paramref name="g"/>.</summary>
-    public abstract void Recur(int batch, float* hPrev, float* g, float* h, PanelRange panels);
+    /// <remarks><paramref name="descending"/>: the panel order, alternated every step so that a W_hh about the size of a cache level is partly reused (see PackedGemm).</remarks>
+    public abstract void Recur(int batch, float* hPrev, float* g, float* h, PanelRange panels, bool descending);
 
     /// <summary>y (rows×Y) = h·W_hy + b_y, columns of <paramref name="panels"/> (of W_hy): the output head.</summary>
     public abstract void Head(int rows, float* h, float* y, PanelRange panels);
@@ -46,10 +47,10 @@ internal sealed unsafe class ElmanEngine<TVec, TAct>(SimdPath path, ElmanWeights
     public override void Project(int rows, float* x, float* g, PanelRange panels)
         => PackedGemm<TVec, IdentityActivation>.Run(rows, weights.InputWeights, x, weights.InputSize, weights.Bias, null, 0, g, weights.HiddenSize, panels);
 
-    public override void Recur(int batch, float* hPrev, float* g, float* h, PanelRange panels)
+    public override void Recur(int batch, float* hPrev, float* g, float* h, PanelRange panels, bool descending)
     {
         int hidden = weights.HiddenSize;
-        PackedGemm<TVec, TAct>.Run(batch, weights.RecurrentWeights, hPrev, hidden, null, g, hidden, h, hidden, panels);
+        PackedGemm<TVec, TAct>.Run(batch, weights.RecurrentWeights, hPrev, hidden, null, g, hidden, h, hidden, panels, descending);
     }
 
     public override void Head(int rows, float* h, float* y, PanelRange panels)

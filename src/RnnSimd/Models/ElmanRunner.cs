@@ -199,7 +199,7 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
             for (int t = 0; t < job.Steps; t++)
             {
                 float* g = job.Hidden + t * stepSize;
-                _engine.Recur(batch, prev, g, g, hiddenPanels);
+                _engine.Recur(batch, prev, g, g, hiddenPanels, (t & 1) != 0);
                 Barrier(count);
                 prev = g;
             }
@@ -209,7 +209,7 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         else
         {
             _engine.Project(batch, job.X, job.Hidden, hiddenPanels);
-            _engine.Recur(batch, job.Previous, job.Hidden, job.Hidden, hiddenPanels);
+            _engine.Recur(batch, job.Previous, job.Hidden, job.Hidden, hiddenPanels, !_stateInA);
             if (job.Output != null)
             {
                 Barrier(count);

@@ -16,10 +16,11 @@ internal abstract unsafe class RecurrentEngine
     public abstract void Project(LayerWeights layer, int rows, float* x, nint ldx, float* xp, PanelRange panels);
 
     /// <summary>RNN step: hNext = act(hPrev·W_hhᵀ + xp), the projected rows <paramref name="ldxp"/> apart.</summary>
-    public abstract void RecurRnn(LayerWeights layer, int batch, float* hPrev, nint ldh, float* xp, nint ldxp, float* hNext, PanelRange panels);
+    /// <remarks><paramref name="descending"/>: the panel order, alternated every step (see <see cref="PackedGemm{TVec, TAct}.Run(int, PackedMatrix, float*, nint, float*, float*, nint, float*, nint, PanelRange, bool)"/>).</remarks>
+    public abstract void RecurRnn(LayerWeights layer, int batch, float* hPrev, nint ldh, float* xp, nint ldxp, float* hNext, PanelRange panels, bool descending);
 
     /// <summary>GRU/LSTM step's product: hg (batch × gate columns) = hPrev·W_hhᵀ + recurrent bias.</summary>
-    public abstract void Recur(LayerWeights layer, int batch, float* hPrev, nint ldh, float* hg, PanelRange panels);
+    public abstract void Recur(LayerWeights layer, int batch, float* hPrev, nint ldh, float* hg, PanelRange panels, bool descending);
 
     /// <summary>LSTM projection: h (batch × P, stride <paramref name="ldh"/>) = raw·W_hrᵀ.</summary>
     public abstract void ProjectHidden(LayerWeights layer, int batch, float* raw, nint ldRaw, float* h, nint ldh, PanelRange panels);
@@ -59,13 +60,13 @@ internal sealed unsafe class RecurrentEngine<TVec, TAct>(SimdPath path) : Recurr
         PackedGemm<TVec, IdentityActivation>.Run(rows, w, x, ldx, layer.InputBias, null, 0, xp, w.Columns, panels);
     }
 
-    public override void RecurRnn(LayerWeights layer, int batch, float* hPrev, nint ldh, float* xp, nint ldxp, float* hNext, PanelRange panels)
-        => PackedGemm<TVec, TAct>.Run(batch, layer.Recurrent, hPrev, ldh, null, xp, ldxp, hNext, ldh, panels);
+    public override void RecurRnn(LayerWeights layer, int batch, float* hPrev, nint ldh, float* xp, nint ldxp, float* hNext, PanelRange panels, bool descending)
+        => PackedGemm<TVec, TAct>.Run(batch, layer.Recurrent, hPrev, ldh, null, xp, ldxp, hNext, ldh, panels, descending);
 
-    public override void Recur(LayerWeights layer, int batch, float* hPrev, nint ldh, float* hg, PanelRange panels)
+    public override void Recur(LayerWeights layer, int batch, float* hPrev, nint ldh, float* hg, PanelRange panels, bool descending)
     {
         PackedMatrix w = layer.Recurrent;
-        PackedGemm<TVec, IdentityActivation>.Run(batch, w, hPrev, ldh, layer.RecurrentBias, null, 0, hg, w.Columns, panels);
+        PackedGemm<TVec, IdentityActivation>.Run(batch, w, hPrev, ldh, layer.RecurrentBias, null, 0, hg, w.Columns, panels, descending);
     }
 
     public override void ProjectHidden(LayerWeights layer, int batch, float* raw, nint ldRaw, float* h, nint ldh, PanelRange panels)

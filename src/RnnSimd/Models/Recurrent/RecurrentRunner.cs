@@ -354,7 +354,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         for (int s = 0; s < longest; s++)
         {
             int t = direction == 0 ? s : longest - 1 - s;
-            StepRows(job, weights, t, batch, xp, output, direction * hOut, previous, next, Address(_cell), chunks, index, count);
+            StepRows(job, weights, t, (s & 1) != 0, batch, xp, output, direction * hOut, previous, next, Address(_cell), chunks, index, count);
             float* swap = previous;
             previous = next;
             next = swap;
@@ -365,7 +365,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     }
 
     /// <summary>One time step of one layer and direction over this thread's units; ends at a barrier.</summary>
-    private void StepRows(in Job job, LayerWeights weights, int t, int batch, in Rows xp, in Rows output, int outputColumn,
+    private void StepRows(in Job job, LayerWeights weights, int t, bool descending, int batch, in Rows xp, in Rows output, int outputColumn,
         float* previous, float* next, float* cell, PanelRange chunks, int index, int count)
     {
         RecurrentSpec spec = _spec;
@@ -383,12 +383,12 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         switch (spec.Cell)
         {
             case RecurrentCell.Rnn:
-                _engine.RecurRnn(weights, batch, previous, hStride, xpStep, xpRowStride, next, panels);
+                _engine.RecurRnn(weights, batch, previous, hStride, xpStep, xpRowStride, next, panels, descending);
                 break;
             case RecurrentCell.Gru:
             {
                 float* hg = Address(_hg);
-                _engine.Recur(weights, batch, previous, hStride, hg, panels);
+                _engine.Recur(weights, batch, previous, hStride, hg, panels, descending);
                 for (int b = 0; b < batch; b++)
                 {
                     if (lengths == null || t < lengths[b])
@@ -401,7 +401,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
                 float* hg = Address(_hg);
                 float* raw = projected ? Address(_raw) : next;
                 nint rawStride = projected ? _layout.PaddedUnits : hStride;
-                _engine.Recur(weights, batch, previous, hStride, hg, panels);
+                _engine.Recur(weights, batch, previous, hStride, hg, panels, descending);
                 for (int b = 0; b < batch; b++)
                 {
                     if (lengths == null || t < lengths[b])
@@ -518,7 +518,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             LayerWeights weights = _weights.Layers[layer];
             _engine.Project(weights, batch, input, inputRow, xp.Data, panels);
             // No output rows: a step's output is read back from the state afterwards.
-            StepRows(job, weights, 0, batch, xp, default, 0,
+            StepRows(job, weights, 0, parity != 0, batch, xp, default, 0,
                 Address(_stepH[2 * layer + parity]), Address(_stepH[2 * layer + 1 - parity]),
                 spec.HasCellState ? Address(_stepC[layer]) : null, chunks, index, count);
         }
