@@ -20,7 +20,17 @@ internal sealed unsafe class AlignedBuffer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(length), length, "Buffer length must not be negative.");
         Length = length;
         nuint bytes = (nuint)Math.Max(length, 1) * sizeof(float);
-        _data = (float*)NativeMemory.AlignedAlloc(bytes, Alignment);
+        if (bytes >= HugePages.MinimumBytes && HugePages.Supported)
+        {
+            // Whole huge pages, asked for before the first touch (see HugePages).
+            bytes = HugePages.RoundUp(bytes);
+            _data = (float*)NativeMemory.AlignedAlloc(bytes, HugePages.Size);
+            HugePages.Advise(_data, bytes);
+        }
+        else
+        {
+            _data = (float*)NativeMemory.AlignedAlloc(bytes, Alignment);
+        }
         NativeMemory.Clear(_data, bytes);
     }
 
