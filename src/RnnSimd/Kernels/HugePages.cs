@@ -26,7 +26,8 @@ internal static unsafe partial class HugePages
 
     private const int MadviseHugePage = 14;
 
-    public static bool Supported { get; } = OperatingSystem.IsLinux();
+    /// <summary>Linux, unless RNNSIMD_HUGE_PAGES=0 (for hosts short of memory: the rounding up costs up to 2 MiB per large matrix).</summary>
+    public static bool Supported { get; } = OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("RNNSIMD_HUGE_PAGES") != "0";
 
     public static nuint RoundUp(nuint bytes) => (bytes + Size - 1) / Size * Size;
 
