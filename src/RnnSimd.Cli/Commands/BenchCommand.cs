@@ -28,7 +28,7 @@ internal static class BenchCommand
         var batch = NumberOptions.Positive("--batch", "B", "A custom shape's B.");
         var inputSize = NumberOptions.Positive("--input-size", "X", "A custom shape's X.");
         var hiddenSize = NumberOptions.Positive("--hidden-size", "H", "A custom shape's H.");
-        var threads = NumberOptions.Positive("--threads", "N", "Threads per call, the caller's included.", defaultValue: 1);
+        var threads = NumberOptions.Positive("--threads", "N", "Threads per call, the caller's included (1..256).", defaultValue: 1, max: 256);
         var json = new Option<string>("--json") { Description = "Also write the figures to FILE as JSON (schema in docs/cli.md).", HelpName = "FILE" };
         var budget = NumberOptions.Seconds("--budget",
             "Seconds of timed repetitions per shape; warming up adds a quarter of that, at least 0.5 s.",

@@ -8,13 +8,16 @@ namespace RnnSimd.Cli.Commands;
 internal static class NumberOptions
 {
     /// <summary>An int option that must be at least 1.</summary>
-    public static Option<int> Positive(string name, string helpName, string description, int? defaultValue = null)
+    public static Option<int> Positive(string name, string helpName, string description, int? defaultValue = null, int max = int.MaxValue)
     {
         var option = new Option<int>(name)
         {
             Description = description,
             HelpName = helpName,
-            CustomParser = r => Parse(r) is { } v && v >= 1 ? v : Fail<int>(r, $"{name} must be a whole number of at least 1 (got '{Text(r)}')."),
+            CustomParser = r => Parse(r) is { } v && v >= 1 && v <= max ? v
+                : Fail<int>(r, max == int.MaxValue
+                    ? $"{name} must be a whole number of at least 1 (got '{Text(r)}')."
+                    : $"{name} must be a whole number from 1 to {max} (got '{Text(r)}')."),
         };
         if (defaultValue is { } d)
             option.DefaultValueFactory = _ => d;

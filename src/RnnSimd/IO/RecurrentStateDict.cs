@@ -18,6 +18,7 @@ public static class RecurrentStateDict
 {
     /// <summary>The module's shape and its parameters by state_dict name (prefix stripped), as <see cref="RecurrentNetwork.Create"/> takes them.</summary>
     /// <exception cref="TensorFileException">A key is missing, unexpected or mis-shaped, or the shapes fit no module.</exception>
+    /// <exception cref="ArgumentException"><paramref name="nonlinearity"/> is relu and the file holds a GRU or LSTM.</exception>
     public static (RecurrentSpec Spec, Dictionary<string, float[]> Parameters) Read(SafetensorsFile file, Nonlinearity nonlinearity = Nonlinearity.Tanh)
     {
         ArgumentNullException.ThrowIfNull(file);
@@ -51,7 +52,7 @@ public static class RecurrentStateDict
             throw Fail($"tensor {Quote("weight_ih_l0")} has {ih[0]} rows, which is not 1, 3 or 4 gates (RNN, GRU, LSTM) of hidden size {hidden}.");
         var cell = (ih[0] / hidden) switch { 1 => RecurrentCell.Rnn, 3 => RecurrentCell.Gru, _ => RecurrentCell.Lstm };
         if (proj > 0 && cell != RecurrentCell.Lstm)
-            throw Fail($"tensor {Quote("weight_hr_l0")} is a projection, which only LSTM modules have; these weights are a {cell}'s.");
+            throw Fail($"tensor {Quote("weight_hr_l0")} is a projection, which only LSTM modules have; these weights are a {cell.ToString().ToUpperInvariant()}'s.");
         if (cell != RecurrentCell.Rnn && nonlinearity != Nonlinearity.Tanh)
             throw new ArgumentException($"nonlinearity {nonlinearity.ToString().ToLowerInvariant()} applies to RNN modules only; {file.FileName} holds a {cell.ToString().ToUpperInvariant()}.", nameof(nonlinearity));
         int layers = 0;
@@ -92,6 +93,7 @@ public static class RecurrentStateDict
 
     /// <summary>Opens <paramref name="path"/> and builds the network it holds.</summary>
     /// <exception cref="TensorFileException">The file is missing, malformed, or not such a state_dict.</exception>
+    /// <exception cref="ArgumentException"><paramref name="nonlinearity"/> is relu and the file holds a GRU or LSTM.</exception>
     public static RecurrentNetwork Load(string path, Nonlinearity nonlinearity = Nonlinearity.Tanh, SimdPath? simdPath = null)
     {
         using SafetensorsFile file = SafetensorsFile.Open(path);

@@ -121,6 +121,12 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
             Check.ThrowTooShort("finalState", finalState.Length, (long)batch * h, $"batch {batch} × hidden size {h}");
         if (!initialState.IsEmpty && initialState.Length < (long)batch * h)
             Check.ThrowTooShort("initialState", initialState.Length, (long)batch * h, $"batch {batch} × hidden size {h}");
+        // Overlaps are checked on the parts used: longer spans are accepted and their tails ignored.
+        x = x[..(int)(rows * _weights.InputSize)];
+        output = output[..(int)(rows * outputWidth)];
+        finalState = finalState[..(batch * h)];
+        if (!initialState.IsEmpty)
+            initialState = initialState[..(batch * h)];
         Check.NoOverlap(output, x, "output", "x");
         Check.NoOverlap(output, finalState, "output", "finalState");
         Check.NoOverlap(output, initialState, "output", "initialState");
@@ -232,7 +238,7 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
             Check.ThrowTooShort("x", x.Length, (long)Batch * _weights.InputSize, $"batch {Batch} × input size {_weights.InputSize}");
         if (output.Length < (long)Batch * outputWidth)
             Check.ThrowTooShort("output", output.Length, (long)Batch * outputWidth, $"batch {Batch} × {outputWidth}");
-        Check.NoOverlap(output, x, "output", "x");
+        Check.NoOverlap(output[..(Batch * outputWidth)], x[..(Batch * _weights.InputSize)], "output", "x");
     }
 
     /// <summary>One time step on the session's state (and, with <paramref name="y"/>, the head); returns the new state (Batch×H).</summary>

@@ -70,9 +70,17 @@ public class CliBenchTests
         Cli.FailsWithUsageError(["bench", "--seq-len", "4", "--batch", "1"], "missing --input-size, --hidden-size");
         Cli.FailsWithUsageError(["bench", "--shape", "S9"], "S9");
         Cli.FailsWithUsageError(["bench", "--cell", "transformer"], "transformer");
-        Cli.FailsWithUsageError(["bench", "--threads", "0"], "--threads must be a whole number of at least 1 (got '0').");
+        Cli.FailsWithUsageError(["bench", "--threads", "0"], "--threads must be a whole number from 1 to 256 (got '0').");
+        Cli.FailsWithUsageError(["bench", "--threads", "300"], "--threads must be a whole number from 1 to 256 (got '300').");
         Cli.FailsWithUsageError(["bench", "--budget", "soon"], "--budget must be a number of seconds");
         Cli.FailsWithUsageError(["bench", "--seq-len", "100000", "--batch", "100000", "--input-size", "8", "--hidden-size", "8"], "more elements than .NET holds");
+        // Sizes of the right form that no session can hold (the projection of every step is kept,
+        // padded to whole SIMD panels per gate): bad input, not an internal error.
+        // (Exit 1 after the progress line of the shape it was setting up.)
+        CliResult big = Cli.Run("bench", "--cell", "gru", "--seq-len", "30000000", "--batch", "1", "--input-size", "1", "--hidden-size", "1", "--budget", "0.1");
+        Assert.True(big.ExitCode == RnnSimd.Cli.ExitCodes.InputError, big.ToString());
+        Assert.Contains("\nerror: T30000000 B1 X1 H1: too large for one session: maxSequenceLength 30000000 × maxBatch 1 × ", big.Stderr);
+        Assert.EndsWith(" floats per row do not fit in one buffer.\n", big.Stderr);
         using var dir = new TempDirectory();
         string missing = Path.Combine(dir.Path, "no", "such", "dir", "b.json");
         Cli.FailsWithInputError(["bench", "--shape", "S1", "--json", missing], $"--json {missing}: directory ", "does not exist.");

@@ -100,6 +100,50 @@ public class RecurrentArgumentTests
     }
 
     [Fact]
+    public void Forward_does_not_touch_the_state_Step_carries()
+    {
+        var uni = Lstm with { Bidirectional = false };
+        var d = uni.Data();
+        RecurrentSpec spec = uni.Spec;
+        using var network = d.Network(Isa.Best);
+        int stepIn = uni.B * uni.X, stepOut = uni.B * spec.HiddenOutputSize;
+        var h0 = d.InitialHidden.AsSpan(0, spec.NumLayers * uni.B * spec.HiddenOutputSize).ToArray();
+        var c0 = d.InitialCell.AsSpan(0, spec.NumLayers * uni.B * uni.H).ToArray();
+
+        float[] TwoSteps(bool forwardBetween)
+        {
+            using var session = network.CreateSession(uni.T, uni.B);
+            session.Reset(h0, c0, uni.B);
+            var y = new float[2 * stepOut];
+            session.Step(d.X.AsSpan(0, stepIn), y.AsSpan(0, stepOut));
+            if (forwardBetween)
+                session.Forward(d.X, uni.T, uni.B, new float[uni.T * uni.B * spec.OutputSize], new float[h0.Length], new float[c0.Length], h0, c0);
+            session.Step(d.X.AsSpan(stepIn, stepIn), y.AsSpan(stepOut));
+            return y;
+        }
+
+        Assert.Equal(TwoSteps(false), TwoSteps(true));
+    }
+
+    [Fact]
+    public void Longer_spans_may_overlap_where_their_tails_go_unused()
+    {
+        var d = Lstm.Data();
+        RecurrentSpec spec = Lstm.Spec;
+        using var network = d.Network(Isa.Best);
+        using var session = network.CreateSession(Lstm.T, Lstm.B);
+        int xLength = d.X.Length, outLength = Lstm.T * Lstm.B * spec.OutputSize;
+        var expected = new float[outLength];
+        session.Forward(d.X, Lstm.T, Lstm.B, expected);
+
+        // One pooled buffer: x first, output right after; x's span runs on to the buffer's end.
+        var pool = new float[xLength + outLength];
+        d.X.CopyTo(pool, 0);
+        session.Forward(pool, Lstm.T, Lstm.B, pool.AsSpan(xLength));
+        Assert.Equal(expected, pool.AsSpan(xLength).ToArray());
+    }
+
+    [Fact]
     public void A_disposed_network_or_session_refuses_work()
     {
         var d = Lstm.Data();

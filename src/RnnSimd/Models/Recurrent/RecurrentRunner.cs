@@ -184,6 +184,13 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         }
         CheckState(finalCell, cellStates, "finalCell", batch, spec.HiddenSize);
         CheckState(initialCell, cellStates, "initialCell", batch, spec.HiddenSize);
+        // Overlaps are checked on the parts used: longer spans are accepted and their tails ignored.
+        x = x[..(int)(rows * spec.InputSize)];
+        output = output[..(int)(rows * spec.OutputSize)];
+        finalHidden = Used(finalHidden, hiddenStates);
+        initialHidden = Used(initialHidden, hiddenStates);
+        finalCell = Used(finalCell, cellStates);
+        initialCell = Used(initialCell, cellStates);
         Check.NoOverlap(output, x, "output", "x");
         Check.NoOverlap(output, finalHidden, "output", "finalHidden");
         Check.NoOverlap(output, finalCell, "output", "finalCell");
@@ -200,13 +207,19 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         {
             if (lengths.Length < batch)
                 Check.ThrowTooShort("lengths", lengths.Length, batch, $"batch {batch}");
+            // Copied first and checked in the copy, which is all Forward reads: a caller's array
+            // changed by another thread mid-call cannot slip a length past the check.
+            lengths[..batch].CopyTo(_lengths);
             for (int b = 0; b < batch; b++)
             {
-                if (lengths[b] < 1 || lengths[b] > sequenceLength)
-                    ThrowBadLength(b, lengths[b], sequenceLength);
+                int length = _lengths[b];
+                if (length < 1 || length > sequenceLength)
+                    ThrowBadLength(b, length, sequenceLength);
             }
         }
     }
+
+    private static ReadOnlySpan<float> Used(ReadOnlySpan<float> span, long needed) => span.IsEmpty ? span : span[..(int)needed];
 
     private static void CheckState(ReadOnlySpan<float> state, long needed, string name, int batch, int width)
     {
@@ -227,7 +240,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             Check.ThrowTooShort("x", x.Length, (long)Batch * _spec.InputSize, $"batch {Batch} × input size {_spec.InputSize}");
         if (output.Length < (long)Batch * _spec.HiddenOutputSize)
             Check.ThrowTooShort("output", output.Length, (long)Batch * _spec.HiddenOutputSize, $"batch {Batch} × {_spec.HiddenOutputSize} (H_out)");
-        Check.NoOverlap(output, x, "output", "x");
+        Check.NoOverlap(output[..(Batch * _spec.HiddenOutputSize)], x[..(Batch * _spec.InputSize)], "output", "x");
     }
 
     private void ThrowIfBidirectional()
@@ -244,12 +257,13 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         Span<float> finalHidden, Span<float> finalCell,
         ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, ReadOnlySpan<int> lengths, bool batchFirst)
     {
+        // The lengths were copied and checked by CheckForward; the caller's span is not read again.
         int longest = sequenceLength;
         if (!lengths.IsEmpty)
         {
             longest = 0;
             for (int b = 0; b < batch; b++)
-                longest = Math.Max(longest, _lengths[b] = lengths[b]);
+                longest = Math.Max(longest, _lengths[b]);
         }
 
         // Steps past the longest sequence are padding: zeros, as pad_packed_sequence gives.
