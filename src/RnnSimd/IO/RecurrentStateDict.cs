@@ -69,7 +69,9 @@ public static class RecurrentStateDict
         }
         catch (ArgumentException e)
         {
-            throw Fail($"the tensor shapes describe no valid module: {e.Message}");
+            // The spec's own message, without .NET's "(Parameter '…')" and "Actual value was …" lines.
+            string reason = e.Message.Split(" (Parameter", 2)[0].ReplaceLineEndings(" ");
+            throw Fail($"the tensor shapes describe no valid module: {reason}");
         }
 
         string module = RecurrentNetwork.Describe(spec);
