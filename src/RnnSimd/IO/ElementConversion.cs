@@ -41,98 +41,47 @@ internal static class ElementConversion
                 for (int i = 0; i < destination.Length; i++)
                     destination[i] = Float8E4M3ToSingle(source[i]);
                 break;
-            case TensorDType.I8:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = (sbyte)source[i];
-                break;
-            case TensorDType.U8:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = source[i];
-                break;
-            case TensorDType.BOOL:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = source[i] != 0 ? 1f : 0f;
-                break;
-            case TensorDType.I16:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = BinaryPrimitives.ReadInt16LittleEndian(source[(2 * i)..]);
-                break;
-            case TensorDType.U16:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = BinaryPrimitives.ReadUInt16LittleEndian(source[(2 * i)..]);
-                break;
-            case TensorDType.I32:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = BinaryPrimitives.ReadInt32LittleEndian(source[(4 * i)..]);
-                break;
-            case TensorDType.U32:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = BinaryPrimitives.ReadUInt32LittleEndian(source[(4 * i)..]);
-                break;
-            case TensorDType.I64:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = BinaryPrimitives.ReadInt64LittleEndian(source[(8 * i)..]);
-                break;
-            case TensorDType.U64:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = BinaryPrimitives.ReadUInt64LittleEndian(source[(8 * i)..]);
-                break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(dtype), dtype, null);
+                // Integers and BOOL: each value exactly, then rounded to nearest once (through long
+                // or ulong, whose conversions round once; Int128's may round twice).
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    Int128 v = IntegerAt(dtype, source, i);
+                    destination[i] = v <= long.MaxValue ? (long)v : (ulong)v;
+                }
+                break;
         }
     }
+
+    /// <summary>Element i of an integer or BOOL tensor, exactly (Int128 holds every U64 and I64 value).</summary>
+    private static Int128 IntegerAt(TensorDType dtype, ReadOnlySpan<byte> source, int i) => dtype switch
+    {
+        TensorDType.I8 => (sbyte)source[i],
+        TensorDType.U8 => source[i],
+        TensorDType.BOOL => source[i] != 0 ? 1 : 0,
+        TensorDType.I16 => BinaryPrimitives.ReadInt16LittleEndian(source[(2 * i)..]),
+        TensorDType.U16 => BinaryPrimitives.ReadUInt16LittleEndian(source[(2 * i)..]),
+        TensorDType.I32 => BinaryPrimitives.ReadInt32LittleEndian(source[(4 * i)..]),
+        TensorDType.U32 => BinaryPrimitives.ReadUInt32LittleEndian(source[(4 * i)..]),
+        TensorDType.I64 => BinaryPrimitives.ReadInt64LittleEndian(source[(8 * i)..]),
+        TensorDType.U64 => BinaryPrimitives.ReadUInt64LittleEndian(source[(8 * i)..]),
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "not an integer type"),
+    };
 
     /// <summary>Integer and boolean elements to int64; returns the index of the first U64 element above <see cref="long.MaxValue"/>, or −1.</summary>
     public static int ToInt64(TensorDType dtype, ReadOnlySpan<byte> source, Span<long> destination)
     {
-        switch (dtype)
+        if (dtype == TensorDType.I64 && BitConverter.IsLittleEndian)
         {
-            case TensorDType.I64:
-                if (BitConverter.IsLittleEndian)
-                    MemoryMarshal.Cast<byte, long>(source).CopyTo(destination);
-                else
-                    for (int i = 0; i < destination.Length; i++)
-                        destination[i] = BinaryPrimitives.ReadInt64LittleEndian(source[(8 * i)..]);
-                break;
-            case TensorDType.U64:
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    ulong v = BinaryPrimitives.ReadUInt64LittleEndian(source[(8 * i)..]);
-                    if (v > long.MaxValue)
-                        return i;
-                    destination[i] = (long)v;
-                }
-                break;
-            case TensorDType.I32:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = BinaryPrimitives.ReadInt32LittleEndian(source[(4 * i)..]);
-                break;
-            case TensorDType.U32:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = BinaryPrimitives.ReadUInt32LittleEndian(source[(4 * i)..]);
-                break;
-            case TensorDType.I16:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = BinaryPrimitives.ReadInt16LittleEndian(source[(2 * i)..]);
-                break;
-            case TensorDType.U16:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = BinaryPrimitives.ReadUInt16LittleEndian(source[(2 * i)..]);
-                break;
-            case TensorDType.I8:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = (sbyte)source[i];
-                break;
-            case TensorDType.U8:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = source[i];
-                break;
-            case TensorDType.BOOL:
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = source[i] != 0 ? 1 : 0;
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "not an integer type");
+            MemoryMarshal.Cast<byte, long>(source).CopyTo(destination);
+            return -1;
+        }
+        for (int i = 0; i < destination.Length; i++)
+        {
+            Int128 v = IntegerAt(dtype, source, i);
+            if (v > long.MaxValue)
+                return i;
+            destination[i] = (long)v;
         }
         return -1;
     }
