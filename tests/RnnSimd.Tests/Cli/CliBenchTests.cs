@@ -77,9 +77,10 @@ public class CliBenchTests
         // Sizes of the right form that no session can hold (the projection of every step is kept,
         // padded to whole SIMD panels per gate): bad input, not an internal error.
         // (Exit 1 after the progress line of the shape it was setting up.)
-        CliResult big = Cli.Run("bench", "--cell", "gru", "--seq-len", "30000000", "--batch", "1", "--input-size", "1", "--hidden-size", "1", "--budget", "0.1");
+        // 4·10⁸ steps of 3 gates × one panel (6 floats on the scalar path, 96 with AVX-512) exceed one buffer on every path.
+        CliResult big = Cli.Run("bench", "--cell", "gru", "--seq-len", "400000000", "--batch", "1", "--input-size", "1", "--hidden-size", "1", "--budget", "0.1");
         Assert.True(big.ExitCode == RnnSimd.Cli.ExitCodes.InputError, big.ToString());
-        Assert.Contains("\nerror: T30000000 B1 X1 H1: too large for one session: maxSequenceLength 30000000 × maxBatch 1 × ", big.Stderr);
+        Assert.Contains("\nerror: T400000000 B1 X1 H1: too large for one session: maxSequenceLength 400000000 × maxBatch 1 × ", big.Stderr);
         Assert.EndsWith(" floats per row do not fit in one buffer.\n", big.Stderr);
         using var dir = new TempDirectory();
         string missing = Path.Combine(dir.Path, "no", "such", "dir", "b.json");
