@@ -29,7 +29,7 @@ internal static class MachineInfo
             yield return line;
         yield return "";
         KernelInfo selected = KernelRegistry.Selected;
-        yield return $"RnnSimd path {Isa.Best} (Isa.Best), {selected.Lanes} float lanes, fused multiply-add {YesNo(Isa.HasFma)}";
+        yield return $"RnnSimd path {Isa.Best} (Isa.Best), {selected.Lanes} float {(selected.Lanes == 1 ? "lane" : "lanes")}, fused multiply-add {YesNo(Isa.HasFma)}";
         yield return $"kernels      {selected.Gemm}, {selected.Tanh}, {selected.Sigmoid}";
         yield return $"available    {string.Join(", ", Isa.Available)}";
     }
