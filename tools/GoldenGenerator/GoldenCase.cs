@@ -162,10 +162,16 @@ public static class GoldenCases
             cases.Add(C("l1-x7-h9-h0", x: 7, h: 9, t: 7, b: 3, h0: true));
         }
 
+        // Bidirectional, batch_first and lengths together (unsorted, maximum T).
+        cases.Add(new("gru-l2-bi-bf-len", "gru", null, 3, 4, 2, true, true, 0, true, false, 5, 3, false, false, [2, 5, 3], ""));
+
         // LSTM with proj_size (h is projected to proj_size: weight_hr_l{k}, h0/h_n (D·L, B, proj)).
         cases.Add(new("lstm-l2-proj3", "lstm", null, 4, 5, 2, false, true, 3, false, false, 5, 2, false, false, null, ""));
         cases.Add(new("lstm-l2-bi-proj3-h0", "lstm", null, 3, 5, 2, true, true, 3, false, false, 4, 2, true, true, null, "rnn."));
         cases.Add(new("lstm-l1-proj2-bf-nobias", "lstm", null, 3, 4, 1, false, false, 2, true, false, 5, 3, false, false, null, ""));
+        // Projected LSTM with unsorted lengths all shorter than T, and an initial state: libtorch's packed LSTM op.
+        cases.Add(new("lstm-l2-proj3-len-h0", "lstm", null, 4, 5, 2, false, true, 3, false, false, 5, 3, true, true, [3, 1, 4], ""));
+        cases.Add(new("lstm-l2-bi-proj3-len-h0", "lstm", null, 3, 5, 2, true, true, 3, false, false, 6, 3, true, true, [2, 5, 3], ""));
         return cases;
     }
 }

@@ -15,9 +15,23 @@ public static class TorchGenerator
     /// it projects h when the h0 it is given is narrower than c0. TorchSharp 0.107's nn.LSTM has no
     /// proj_size, so the projected cases reach libtorch's LSTM through TorchScript.
     /// </summary>
+    /// <remarks>
+    /// lstm_packed is the same op's packed overload (the one taking batch_sizes), wrapped exactly as
+    /// Python's nn.LSTM.forward and pad_packed_sequence wrap it for a PackedSequence made with
+    /// enforce_sorted=False: hx permuted by sorted_indices (permute_hidden: index_select on dim 1),
+    /// the op, then _pad_packed_sequence to total_length, and output (on the batch dim), h_n and c_n
+    /// (on dim 1) put back in the input's order by unsorted_indices.
+    /// </remarks>
     private const string LstmScript = """
         def lstm(x: Tensor, h0: Tensor, c0: Tensor, params: List[Tensor], has_biases: bool, num_layers: int, bidirectional: bool, batch_first: bool) -> Tuple[Tensor, Tensor, Tensor]:
             return torch.lstm(x, [h0, c0], params, has_biases, num_layers, 0.0, False, bidirectional, batch_first)
+
+        def lstm_packed(data: Tensor, batch_sizes: Tensor, sorted_indices: Tensor, unsorted_indices: Tensor, h0: Tensor, c0: Tensor, params: List[Tensor], has_biases: bool, num_layers: int, bidirectional: bool, batch_first: bool, total_length: int) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
+            hx = [h0.index_select(1, sorted_indices), c0.index_select(1, sorted_indices)]
+            packed_output, hn, cn = torch.lstm(data, batch_sizes, hx, params, has_biases, num_layers, 0.0, False, bidirectional)
+            output, lengths = torch._pad_packed_sequence(packed_output, batch_sizes, batch_first, 0.0, total_length)
+            batch_dim = 0 if batch_first else 1
+            return output.index_select(batch_dim, unsorted_indices), lengths.index_select(0, unsorted_indices), hn.index_select(1, unsorted_indices), cn.index_select(1, unsorted_indices)
 
         """;
 
@@ -112,11 +126,7 @@ public static class TorchGenerator
         }
 
         if (rnn is ProjectedLstm projected)
-        {
-            if (lengths is not null)
-                throw new NotSupportedException("projected LSTM with lengths: not generated");
-            return projected.Forward(script, x, h0, c0);
-        }
+            return projected.Forward(script, x, h0, c0, lengths);
 
         (Tensor, Tensor)? state = h0 is null ? null : (h0, c0!);
         if (lengths is null)
@@ -152,23 +162,46 @@ public static class TorchGenerator
     }
 
     /// <summary>
-    /// For plain batched LSTM cases, the TorchScript path used for the projected ones must give the
-    /// very same bits as nn.LSTM: evidence that it is the same libtorch op, called the same way.
+    /// For plain batched LSTM cases, the TorchScript path used for the projected ones (packed too, when
+    /// the case has lengths) must give the very same bits as nn.LSTM: evidence that it is the same
+    /// libtorch op, called the same way.
     /// </summary>
     private static void CrossCheckLstm(nn.Module rnn, GoldenCase c, Tensor x, Tensor? h0, Tensor? c0, Tensor? lengths,
         jit.CompilationUnit script, Tensor output, Tensor hn, Tensor? cn)
     {
-        if (rnn is not TorchSharp.Modules.LSTM || c.Unbatched || lengths is not null)
+        if (rnn is not TorchSharp.Modules.LSTM || c.Unbatched)
             return;
         var parameters = rnn.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         Tensor[] flat = c.ParameterShapes().Select(k => parameters[k.Key]).ToArray();
-        h0 ??= torch.zeros(c.HShape, float64);
-        c0 ??= torch.zeros(c.CShape, float64);
-        var (o, h, cc) = ((Tensor, Tensor, Tensor))script.invoke("lstm", x, h0, c0, flat, c.Bias, (long)c.NumLayers, c.Bidirectional, c.BatchFirst);
+        var (o, h, cc) = ScriptLstm(script, c, flat, x, h0, c0, lengths);
         if (!Same(o, output) || !Same(h, hn) || !Same(cc, cn!))
-            throw new InvalidOperationException($"{c.Name}: TorchScript torch.lstm differs from nn.LSTM");
+            throw new InvalidOperationException($"{c.Name}: TorchScript torch.lstm{(lengths is null ? "" : " (packed)")} differs from nn.LSTM");
 
         static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+    }
+
+    /// <summary>
+    /// libtorch's LSTM op through TorchScript with PyTorch's flat weights (zeros when no state is
+    /// given, as nn.LSTM does). With lengths: pack_padded_sequence(enforce_sorted=False) by libtorch
+    /// (TorchSharp), then lstm_packed, which does the rest of what nn.LSTM.forward and
+    /// pad_packed_sequence(total_length=T) do.
+    /// </summary>
+    private static (Tensor Output, Tensor HN, Tensor CN) ScriptLstm(
+        jit.CompilationUnit script, GoldenCase c, Tensor[] flat, Tensor x, Tensor? h0, Tensor? c0, Tensor? lengths)
+    {
+        h0 ??= torch.zeros(c.HShape, x.dtype);
+        c0 ??= torch.zeros(c.CShape, x.dtype);
+        if (lengths is null)
+            return ((Tensor, Tensor, Tensor))script.invoke(
+                "lstm", x, h0, c0, flat, c.Bias, (long)c.NumLayers, c.Bidirectional, c.BatchFirst);
+
+        using var packed = nn.utils.rnn.pack_padded_sequence(x, lengths, c.BatchFirst, enforce_sorted: false);
+        var (output, outLengths, hn, cn) = ((Tensor, Tensor, Tensor, Tensor))script.invoke(
+            "lstm_packed", packed.data, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices, h0, c0, flat,
+            c.Bias, (long)c.NumLayers, c.Bidirectional, c.BatchFirst, (long)c.SeqLen);
+        if (!outLengths.to(int64).data<long>().SequenceEqual(lengths.data<long>()))
+            throw new InvalidOperationException("_pad_packed_sequence returned other lengths");
+        return (output, hn, cn);
     }
 
     /// <summary>Puts the module inside containers so its keys carry <paramref name="prefix"/> ("encoder.gru." → encoder → gru).</summary>
@@ -189,7 +222,8 @@ public static class TorchGenerator
     /// <summary>
     /// nn.LSTM with proj_size, which TorchSharp 0.107 lacks: the parameters under PyTorch's names, in
     /// PyTorch's order, with its init (every one uniform ±1/√hidden_size, drawn in that order), and
-    /// the forward Python's nn.LSTM runs (aten::lstm with the flat weights, zeros when no state is given).
+    /// the forward Python's nn.LSTM runs (aten::lstm with the flat weights, zeros when no state is given;
+    /// its packed overload after pack_padded_sequence when the case has lengths).
     /// </summary>
     private sealed class ProjectedLstm : nn.Module
     {
@@ -208,15 +242,11 @@ public static class TorchGenerator
                     parameter.uniform_(-bound, bound);
         }
 
-        public (Tensor Output, Tensor HN, Tensor? CN) Forward(jit.CompilationUnit script, Tensor x, Tensor? h0, Tensor? c0)
+        public (Tensor Output, Tensor HN, Tensor? CN) Forward(jit.CompilationUnit script, Tensor x, Tensor? h0, Tensor? c0, Tensor? lengths)
         {
             var parameters = named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
             Tensor[] flat = _case.ParameterShapes().Select(k => parameters[k.Key]).ToArray();
-            h0 ??= torch.zeros(_case.HShape, x.dtype);
-            c0 ??= torch.zeros(_case.CShape, x.dtype);
-            var (output, hn, cn) = ((Tensor, Tensor, Tensor))script.invoke(
-                "lstm", x, h0, c0, flat, _case.Bias, (long)_case.NumLayers, _case.Bidirectional, _case.BatchFirst);
-            return (output, hn, cn);
+            return ScriptLstm(script, _case, flat, x, h0, c0, lengths);
         }
     }
 }
