@@ -33,14 +33,27 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     /// <summary>Row stride of h buffers: padded H, or proj_size (the projection writes exactly P columns).</summary>
     private readonly int _hStride;
 
-    private readonly float[] _xp;
-    private readonly float[] _hg;
-    private readonly float[] _raw;
+    /// <summary>The working buffers of one pass; a second set when the two directions run at once.</summary>
+    private sealed class PassBuffers(long xp, long hg, long raw, long h, long cell)
+    {
+        public readonly float[] Xp = Pinned(xp);
+        public readonly float[] Hg = Pinned(hg);
+        public readonly float[] Raw = Pinned(raw);
+        public readonly float[] HA = Pinned(h);
+        public readonly float[] HB = Pinned(h);
+        public readonly float[] Cell = Pinned(cell);
+    }
+
+    private readonly PassBuffers[] _passes;
+
+    /// <summary>
+    /// A bidirectional network on two threads runs each direction of a layer on its own thread,
+    /// start to end, and the threads meet once per layer instead of once per step.
+    /// </summary>
+    private readonly bool _directionsInParallel;
+
     private readonly float[] _sequenceA;
     private readonly float[] _sequenceB;
-    private readonly float[] _hA;
-    private readonly float[] _hB;
-    private readonly float[] _cell;
     private readonly float[][] _stepH;
     private readonly float[][] _stepC;
     private readonly int[] _lengths;
@@ -94,14 +107,19 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             throw new ArgumentOutOfRangeException(nameof(maxSequenceLength), maxSequenceLength,
                 $"maxSequenceLength {maxSequenceLength} × maxBatch {maxBatch} × {widest} floats per row do not fit in one buffer.");
 
-        _xp = Pinned(rowsPerCall * _layout.Columns);
-        _hg = Pinned(spec.Cell == RecurrentCell.Rnn ? 0 : (long)maxBatch * _layout.Columns);
-        _raw = Pinned(spec.ProjSize > 0 ? (long)maxBatch * _layout.PaddedUnits : 0);
+        _directionsInParallel = spec.Bidirectional && threads == 2;
+        _passes = new PassBuffers[_directionsInParallel ? 2 : 1];
+        for (int i = 0; i < _passes.Length; i++)
+        {
+            _passes[i] = new PassBuffers(
+                rowsPerCall * _layout.Columns,
+                spec.Cell == RecurrentCell.Rnn ? 0 : (long)maxBatch * _layout.Columns,
+                spec.ProjSize > 0 ? (long)maxBatch * _layout.PaddedUnits : 0,
+                (long)maxBatch * _hStride,
+                spec.HasCellState ? (long)maxBatch * _layout.PaddedUnits : 0);
+        }
         _sequenceA = Pinned(spec.NumLayers > 1 ? rowsPerCall * spec.OutputSize : 0);
         _sequenceB = Pinned(spec.NumLayers > 2 ? rowsPerCall * spec.OutputSize : 0);
-        _hA = Pinned((long)maxBatch * _hStride);
-        _hB = Pinned((long)maxBatch * _hStride);
-        _cell = Pinned(spec.HasCellState ? (long)maxBatch * _layout.PaddedUnits : 0);
         _lengths = GC.AllocateArray<int>(maxBatch, pinned: true);
         // Step carries a state per layer (two h buffers, swapped each step); bidirectional networks have no Step.
         int stepLayers = spec.Bidirectional ? 0 : spec.NumLayers;
@@ -291,7 +309,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     {
         RecurrentSpec spec = _spec;
         long stepWork = (long)_job.Batch * _layout.Columns * (spec.InputSize + spec.HiddenOutputSize);
-        if (_pool is null || stepWork < ParallelStepThreshold)
+        if (_pool is null || (stepWork < ParallelStepThreshold && !(_directionsInParallel && !_job.Step)))
             Execute(0, 1);
         else
             _pool.Run();
@@ -306,10 +324,21 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             RunStep(job, index, count);
             return;
         }
+        if (_directionsInParallel && count == 2)
+        {
+            // Thread d runs direction d of every layer alone, on its own buffers; the next layer
+            // reads both directions' outputs, so the threads meet after each layer.
+            for (int layer = 0; layer < _spec.NumLayers; layer++)
+            {
+                RunPass(job, layer, direction: index, index: 0, count: 1, _passes[index]);
+                Barrier(count);
+            }
+            return;
+        }
         for (int layer = 0; layer < _spec.NumLayers; layer++)
         {
             for (int direction = 0; direction < _spec.Directions; direction++)
-                RunPass(job, layer, direction, index, count);
+                RunPass(job, layer, direction, index, count, _passes[0]);
         }
     }
 
@@ -324,7 +353,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         public float* Row(int t, int b) => Data + (t * (nint)TimeStride + b * (nint)BatchStride) * RowLength;
     }
 
-    private void RunPass(in Job job, int layer, int direction, int index, int count)
+    private void RunPass(in Job job, int layer, int direction, int index, int count, PassBuffers buffers)
     {
         RecurrentSpec spec = _spec;
         int batch = job.Batch;
@@ -337,7 +366,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         int columns = _layout.Columns;
 
         if (index == 0)
-            InitializeState(job, state, Address(_hA), Address(_cell));
+            InitializeState(job, state, Address(buffers.HA), Address(buffers.Cell));
         Barrier(count);
 
         // The layer's input: the caller's x for the first layer, else the layer below (time-major).
@@ -345,8 +374,8 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         nint inputRow = spec.LayerInputSize(layer);
         bool batchFirstInput = layer == 0 && job.BatchFirst;
         var xp = batchFirstInput
-            ? new Rows(Address(_xp), columns, 1, steps)
-            : new Rows(Address(_xp), columns, batch, 1);
+            ? new Rows(Address(buffers.Xp), columns, 1, steps)
+            : new Rows(Address(buffers.Xp), columns, batch, 1);
         Rows output = last
             ? (job.BatchFirst ? new Rows(job.Output, spec.OutputSize, 1, steps) : new Rows(job.Output, spec.OutputSize, batch, 1))
             : new Rows(Address(layer % 2 == 0 ? _sequenceA : _sequenceB), spec.OutputSize, batch, 1);
@@ -363,24 +392,24 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             _engine.Project(weights, longest * batch, input, inputRow, xp.Data, panels);
         }
 
-        float* previous = Address(_hA);
-        float* next = Address(_hB);
+        float* previous = Address(buffers.HA);
+        float* next = Address(buffers.HB);
         for (int s = 0; s < longest; s++)
         {
             int t = direction == 0 ? s : longest - 1 - s;
-            StepRows(job, weights, t, (s & 1) != 0, batch, xp, output, direction * hOut, previous, next, Address(_cell), chunks, index, count);
+            StepRows(job, weights, t, (s & 1) != 0, batch, xp, output, direction * hOut, previous, next, Address(buffers.Cell), buffers, chunks, index, count);
             float* swap = previous;
             previous = next;
             next = swap;
         }
 
         if (index == 0)
-            StoreFinalState(job, state, previous, Address(_cell));
+            StoreFinalState(job, state, previous, Address(buffers.Cell));
     }
 
     /// <summary>One time step of one layer and direction over this thread's units; ends at a barrier.</summary>
     private void StepRows(in Job job, LayerWeights weights, int t, bool descending, int batch, in Rows xp, in Rows output, int outputColumn,
-        float* previous, float* next, float* cell, PanelRange chunks, int index, int count)
+        float* previous, float* next, float* cell, PassBuffers buffers, PanelRange chunks, int index, int count)
     {
         RecurrentSpec spec = _spec;
         int hStride = _hStride;
@@ -401,7 +430,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
                 break;
             case RecurrentCell.Gru:
             {
-                float* hg = Address(_hg);
+                float* hg = Address(buffers.Hg);
                 _engine.Recur(weights, batch, previous, hStride, hg, panels, descending);
                 for (int b = 0; b < batch; b++)
                 {
@@ -412,8 +441,8 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             }
             default:
             {
-                float* hg = Address(_hg);
-                float* raw = projected ? Address(_raw) : next;
+                float* hg = Address(buffers.Hg);
+                float* raw = projected ? Address(buffers.Raw) : next;
                 nint rawStride = projected ? _layout.PaddedUnits : hStride;
                 _engine.Recur(weights, batch, previous, hStride, hg, panels, descending);
                 for (int b = 0; b < batch; b++)
@@ -524,7 +553,8 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         int parity = _stepParity;
         var chunks = PanelRange.Share(_layout.Chunks, index, count);
         var panels = new PanelRange(chunks.Start * _layout.Gates, chunks.End * _layout.Gates);
-        var xp = new Rows(Address(_xp), _layout.Columns, 0, 1);
+        PassBuffers buffers = _passes[0];
+        var xp = new Rows(Address(buffers.Xp), _layout.Columns, 0, 1);
         for (int layer = 0; layer < spec.NumLayers; layer++)
         {
             float* input = layer == 0 ? job.X : Address(_stepH[2 * (layer - 1) + 1 - parity]);
@@ -534,7 +564,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             // No output rows: a step's output is read back from the state afterwards.
             StepRows(job, weights, 0, parity != 0, batch, xp, default, 0,
                 Address(_stepH[2 * layer + parity]), Address(_stepH[2 * layer + 1 - parity]),
-                spec.HasCellState ? Address(_stepC[layer]) : null, chunks, index, count);
+                spec.HasCellState ? Address(_stepC[layer]) : null, buffers, chunks, index, count);
         }
     }
 
