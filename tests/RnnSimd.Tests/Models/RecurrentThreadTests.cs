@@ -6,9 +6,9 @@ using RnnSimd.Tests.Support;
 namespace RnnSimd.Tests.Models;
 
 /// <summary>
-/// Threads split each step by chunks of hidden units (all gates of a unit together); any thread
-/// count gives the single-thread bits, and nothing is allocated on any thread. Serial: these
-/// tests start their own threads.
+/// Threads split each step by chunks of hidden units (all gates of a unit together), or, for a
+/// bidirectional network on two threads, take one direction each; any thread count gives the
+/// single-thread bits, and nothing is allocated on any thread. Serial: these tests start their own threads.
 /// </summary>
 [Collection(nameof(SerialCollection))]
 public class RecurrentThreadTests

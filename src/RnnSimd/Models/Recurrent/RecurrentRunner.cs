@@ -18,7 +18,8 @@ namespace RnnSimd.Models.Recurrent;
 /// begun (backward) keeps its state and writes zeros. The loop runs to the longest sequence only.</para>
 /// <para>Threads split every product and cell update by chunks of hidden units (whole gates), so
 /// each thread's cells read only what its own products wrote; they meet at a barrier after each
-/// step (and before an LSTM projection, which reads all units).</para>
+/// step (and before an LSTM projection, which reads all units). A bidirectional network on two
+/// threads instead gives each thread one direction of every layer, meeting once per layer.</para>
 /// </remarks>
 internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
 {
