@@ -179,6 +179,19 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     /// <summary>Multiply-adds per step from which a call uses the worker threads (tests set 0 to force them).</summary>
     public long ParallelStepThreshold { get; set; } = DefaultParallelStepThreshold;
 
+    private int _projectionBlockRows = ProjectionBlocks.DefaultRows;
+
+    /// <summary>Rows per projection block (<see cref="ProjectionBlocks"/>): settable for tests, which cross block boundaries with small shapes.</summary>
+    public int ProjectionBlockRows
+    {
+        get => _projectionBlockRows;
+        set
+        {
+            Check.InRange(value, 1, ProjectionBlocks.DefaultRows, nameof(value));
+            _projectionBlockRows = value;
+        }
+    }
+
     private void Execute()
     {
         long stepWork = (long)_job.Batch * _weights.HiddenSize * (_weights.InputSize + _weights.HiddenSize);
@@ -198,13 +211,18 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         nint stepSize = (nint)batch * _weights.HiddenSize;
         if (job.Kind == JobKind.Forward)
         {
-            // A thread's recurrence at t = 0 reads only its own projected columns: no barrier needed
-            // between projection and recurrence; one after each step, since every thread reads all of h_t.
-            _engine.Project(job.Steps * batch, job.X, job.Hidden, hiddenPanels);
+            // The projection goes in place into the hidden rows, a block of steps at a time
+            // (ProjectionBlocks). A thread's recurrence reads only its own projected columns, so no
+            // barrier is needed between a block's projection and its steps; one after each step,
+            // since every thread reads all of h_t.
+            int blockSteps = ProjectionBlocks.Steps(_projectionBlockRows, batch, job.Steps);
+            nint inputStep = (nint)batch * _weights.InputSize;
             float* prev = job.Previous;
             for (int t = 0; t < job.Steps; t++)
             {
                 float* g = job.Hidden + t * stepSize;
+                if (t % blockSteps == 0)
+                    _engine.Project(Math.Min(blockSteps, job.Steps - t) * batch, job.X + t * inputStep, g, hiddenPanels);
                 _engine.Recur(batch, prev, g, g, hiddenPanels, (t & 1) != 0);
                 Barrier(count);
                 prev = g;

@@ -87,4 +87,28 @@ public class ElmanLayerPropertyTests
             }
             Expect.BitIdentical(final, h, "finalState vs last Step");
         });
+
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Projecting_in_blocks_of_any_size_changes_no_bit(SimdPath path) =>
+        Properties.Check(Arbitraries.ElmanCases(), c =>
+        {
+            var d = c.Data();
+            using var layer = d.Layer(path);
+            var whole = layer.CreateSession(c.T, c.B);
+            var blocked = layer.CreateSession(c.T, c.B);
+            var expected = new float[c.T * c.B * c.H];
+            var expectedFinal = new float[c.B * c.H];
+            whole.Forward(d.X, c.T, c.B, expected, expectedFinal, d.InitialState);
+            var output = new float[c.T * c.B * c.H];
+            var final = new float[c.B * c.H];
+            // Blocks of 1–12 rows cut these sequences at every step boundary.
+            for (int blockRows = 1; blockRows <= 12; blockRows++)
+            {
+                blocked.Runner.ProjectionBlockRows = blockRows;
+                blocked.Forward(d.X, c.T, c.B, output, final, d.InitialState);
+                Expect.BitIdentical(output, expected, $"output, blocks of {blockRows} rows");
+                Expect.BitIdentical(final, expectedFinal, $"finalState, blocks of {blockRows} rows");
+            }
+        });
 }

@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using RnnSimd.Models.Recurrent;
+using RnnSimd.Models;
 using RnnSimd.Tests.Generators;
 using RnnSimd.Tests.Support;
 
@@ -43,7 +43,7 @@ public class RecurrentThreadTests
         }, runs: Math.Max(20, Properties.Runs / 4));
 
     private static RecurrentNetworkPropertyTests.Outputs Run(RecurrentNetwork network, RecurrentData d, int threads,
-        int projectionBlockRows = RecurrentRunner.DefaultProjectionBlockRows)
+        int projectionBlockRows = ProjectionBlocks.DefaultRows)
     {
         using var session = network.CreateSession(d.Case.T, d.Case.B, threads);
         session.Runner.ParallelStepThreshold = 0;

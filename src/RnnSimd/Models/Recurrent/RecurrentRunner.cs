@@ -11,13 +11,10 @@ namespace RnnSimd.Models.Recurrent;
 /// checks, the forward passes and the step state.
 /// </summary>
 /// <remarks>
-/// <para>A forward runs one pass per layer and direction: the hoisted input projection, then one
-/// recurrent product and one cell update per step. The projection is hoisted in blocks of about
-/// <see cref="DefaultProjectionBlockRows"/> rows (a few steps at batch 32, the whole sequence at
-/// batch 1): each block is projected just before its steps read it, so it is read back from cache
-/// instead of memory, and the buffer holds one block, not the whole sequence. Every projected row
-/// is computed exactly as in one whole-sequence product, so the blocking changes no bit.
-/// Directions run one after the other, each into its half of the layer's output.</para>
+/// <para>A forward runs one pass per layer and direction: the hoisted input projection, in blocks of
+/// whole steps (<see cref="ProjectionBlocks"/>; the buffer holds one block), then one recurrent
+/// product and one cell update per step. Directions run one after the other, each into its half of
+/// the layer's output.</para>
 /// <para>Variable lengths mask rows: at time t a row whose sequence has ended (forward) or not yet
 /// begun (backward) keeps its state and writes zeros. The loop runs to the longest sequence only.</para>
 /// <para>Threads split every product and cell update by chunks of hidden units (whole gates), so
@@ -86,14 +83,6 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     /// <summary>More threads than this is a mistake, not a configuration.</summary>
     public const int MaxThreads = 256;
 
-    /// <summary>
-    /// Rows (steps × batch) projected per block. Enough rows that each W_ih panel, loaded once per
-    /// block, serves many tiles; few enough that the block's gates (128 rows × 8 KiB at LSTM S4)
-    /// are still in L2 or L3 when the steps read them. LSTM S4, one thread, one process, variants
-    /// interleaved: 4 steps per block 27.8 ms against 28.3 ms for the whole sequence at once.
-    /// </summary>
-    public const int DefaultProjectionBlockRows = 128;
-
     public RecurrentRunner(object owner, RecurrentWeights weights, RecurrentEngine engine, int maxSequenceLength, int maxBatch, int threads)
     {
         Check.Positive(maxSequenceLength, nameof(maxSequenceLength));
@@ -120,8 +109,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             throw new ArgumentOutOfRangeException(nameof(maxSequenceLength), maxSequenceLength,
                 $"maxSequenceLength {maxSequenceLength} × maxBatch {maxBatch} × {widest} floats per row do not fit in one buffer.");
 
-        // A block is whole steps: up to DefaultProjectionBlockRows + batch − 1 rows, never more than the sequence.
-        long blockRows = Math.Min(rowsPerCall, DefaultProjectionBlockRows + maxBatch - 1L);
+        long blockRows = ProjectionBlocks.MaxRows(maxSequenceLength, maxBatch);
         _directionsInParallel = spec.Bidirectional && threads == 2;
         _passes = new PassBuffers[_directionsInParallel ? 2 : 1];
         for (int i = 0; i < _passes.Length; i++)
@@ -186,24 +174,21 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     /// </summary>
     public long ParallelStepThreshold { get; set; } = Models.ElmanRunner.DefaultParallelStepThreshold;
 
-    private int _projectionBlockRows = DefaultProjectionBlockRows;
+    private int _projectionBlockRows = ProjectionBlocks.DefaultRows;
 
     /// <summary>
-    /// Rows per projection block (see the class remarks): settable for tests, which use small
-    /// blocks to cross block boundaries with small shapes. At most the default, which sized the buffer.
+    /// Rows per projection block: settable for tests, which cross block boundaries with small
+    /// shapes. At most the default, which sized the buffer.
     /// </summary>
     public int ProjectionBlockRows
     {
         get => _projectionBlockRows;
         set
         {
-            Check.InRange(value, 1, DefaultProjectionBlockRows, nameof(value));
+            Check.InRange(value, 1, ProjectionBlocks.DefaultRows, nameof(value));
             _projectionBlockRows = value;
         }
     }
-
-    /// <summary>Steps per projection block at this batch: at least one.</summary>
-    private int BlockSteps(int batch, int steps) => Math.Min(steps, Math.Max(1, (_projectionBlockRows + batch - 1) / batch));
 
     // ---------------------------------------------------------------- checks
 
@@ -408,7 +393,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         nint inputRow = spec.LayerInputSize(layer);
         bool batchFirstInput = layer == 0 && job.BatchFirst;
         // The current block's projected rows, addressed by the step's time within the block.
-        int blockSteps = BlockSteps(batch, longest);
+        int blockSteps = ProjectionBlocks.Steps(_projectionBlockRows, batch, longest);
         var xp = batchFirstInput
             ? new Rows(Address(buffers.Xp), columns, 1, blockSteps)
             : new Rows(Address(buffers.Xp), columns, batch, 1);
