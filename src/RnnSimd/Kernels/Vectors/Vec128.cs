@@ -58,7 +58,7 @@ internal readonly struct Vec128 : IVec<Vec128>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec128 ScaleByPowerOfTwo(Vec128 x, Vec128 n)
-        => new(((Vector128.ConvertToInt32(n.V) << 23) + x.V.AsInt32()).AsSingle());
+        => new(((Vector128.ConvertToInt32Native(n.V) << 23) + x.V.AsInt32()).AsSingle());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec128 CopySign(Vec128 magnitude, Vec128 sign)

@@ -58,7 +58,7 @@ internal readonly struct Vec256 : IVec<Vec256>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec256 ScaleByPowerOfTwo(Vec256 x, Vec256 n)
-        => new(((Vector256.ConvertToInt32(n.V) << 23) + x.V.AsInt32()).AsSingle());
+        => new(((Vector256.ConvertToInt32Native(n.V) << 23) + x.V.AsInt32()).AsSingle());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec256 CopySign(Vec256 magnitude, Vec256 sign)

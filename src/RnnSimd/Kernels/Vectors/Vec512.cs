@@ -58,7 +58,7 @@ internal readonly struct Vec512 : IVec<Vec512>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 ScaleByPowerOfTwo(Vec512 x, Vec512 n)
-        => new(((Vector512.ConvertToInt32(n.V) << 23) + x.V.AsInt32()).AsSingle());
+        => new(((Vector512.ConvertToInt32Native(n.V) << 23) + x.V.AsInt32()).AsSingle());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 CopySign(Vec512 magnitude, Vec512 sign)
