@@ -8,6 +8,7 @@ namespace RnnSimd.Benchmarks;
 /// this times the arithmetic, not memory.
 /// </summary>
 [MemoryDiagnoser]
+[ElementsColumn(Length)]
 public class ActivationBenchmarks
 {
     public const int Length = 4096;

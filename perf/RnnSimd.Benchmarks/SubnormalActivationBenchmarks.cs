@@ -11,6 +11,7 @@ namespace RnnSimd.Benchmarks;
 /// the same inputs for comparison. 4096 floats stay in L1, as in <see cref="ActivationBenchmarks"/>.
 /// </summary>
 [MemoryDiagnoser]
+[ElementsColumn(Length)]
 public class SubnormalActivationBenchmarks
 {
     public const int Length = 4096;

@@ -82,3 +82,14 @@ public sealed class ReadGBpsColumnAttribute() : ColumnConfigBaseAttribute(new Th
     "ReadGBps", "GB/s",
     "Bytes read per median time, in 10^9 per second (not GiB)",
     MachineLimitsBenchmarks.ReadBandwidth.BytesPerInvocation));
+
+/// <summary>
+/// Adds a Gelem/s column to an activation benchmark class: its <c>Length</c> floats per median
+/// time. Elements per cycle are this over the clock, which the FMA benchmark gives (its GFLOP/s over
+/// 2 FMA pipes × lanes × 2 FLOPs per cycle); docs/benchmarks.md does that division.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class ElementsColumnAttribute(int length) : ColumnConfigBaseAttribute(new ThroughputColumn(
+    "Elements", "Gelem/s",
+    $"{length} elements per median time, in 10^9 per second",
+    _ => length));
