@@ -95,7 +95,8 @@ public sealed class ElmanNetwork : IDisposable
     /// Threads per call, the caller's included (default 1; <see cref="Environment.ProcessorCount"/> is
     /// the natural maximum). With more than one, each step's hidden units are split across persistent
     /// worker threads that meet at a barrier per step; results are bit-identical for every count.
-    /// Dispose the session to stop them.
+    /// If a call finds a worker late (its core busy with other work), calls run on the calling
+    /// thread alone for a while (10 ms to 1 s), with the same bits. Dispose the session to stop them.
     /// </param>
     public ElmanNetworkSession CreateSession(int maxSequenceLength, int maxBatch, int threads = 1)
     {

@@ -20,6 +20,9 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     private readonly float[] _stateB;
     private readonly float[] _sequence;
     private readonly WorkerPool? _pool;
+
+    /// <summary>The workers, if any (for tests).</summary>
+    internal WorkerPool? Pool => _pool;
     private bool _stateInA = true;
     private Job _job;
 
@@ -176,7 +179,10 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     /// </summary>
     public const long DefaultParallelStepThreshold = 1 << 19;
 
-    /// <summary>Multiply-adds per step from which a call uses the worker threads (tests set 0 to force them).</summary>
+    /// <summary>
+    /// Multiply-adds per step from which a call uses the worker threads, unless a recent call found
+    /// one late (<see cref="WorkerPool.RunAlone"/>). Tests set 0 to force them, pause or not.
+    /// </summary>
     public long ParallelStepThreshold { get; set; } = DefaultParallelStepThreshold;
 
     private int _projectionBlockRows = ProjectionBlocks.DefaultRows;
@@ -195,7 +201,8 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     private void Execute()
     {
         long stepWork = (long)_job.Batch * _weights.HiddenSize * (_weights.InputSize + _weights.HiddenSize);
-        if (_pool is null || stepWork < ParallelStepThreshold)
+        // A threshold of 0 forces the workers (tests): it also ignores the busy-core pause.
+        if (_pool is null || stepWork < ParallelStepThreshold || (ParallelStepThreshold > 0 && _pool.RunAlone))
             Execute(0, 1);
         else
             _pool.Run();

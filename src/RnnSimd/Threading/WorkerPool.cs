@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace RnnSimd.Threading;
 
 /// <summary>Work that a <see cref="WorkerPool"/> runs on all its threads at once.</summary>
@@ -10,7 +12,11 @@ internal interface IParallelWork
 /// <summary>
 /// The calling thread plus persistent worker threads that run one <see cref="IParallelWork"/>
 /// together and meet at a barrier between time steps. No Task, no allocation per call: the
-/// workers wait at the barrier between calls (spinning briefly, then blocked).
+/// workers wait at the barrier between calls (spinning briefly, then blocked). A call in which the
+/// calling thread spent more than half its time waiting at barriers was waiting for a thread whose
+/// core is busy elsewhere: it starts a pause in which callers should run alone (<see cref="RunAlone"/>,
+/// <see cref="ContentionBackoff"/>). Balanced steps keep the caller waiting a few percent, up to a
+/// quarter for the smallest steps that are split.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
@@ -21,6 +27,9 @@ internal sealed class WorkerPool : IDisposable
     private readonly Thread[] _workers;
     private readonly IParallelWork _work;
     private volatile bool _stopping;
+    private long _callerWaitTicks;
+    private int _callerId;
+
     private bool _disposed;
 
     /// <param name="threads">Threads in all, the caller included (at least 2).</param>
@@ -41,17 +50,46 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>Threads in all, the caller included.</summary>
     public int Count { get; }
 
+    /// <summary>
+    /// Whether a call now should run on the caller alone: a recent threaded call found a thread
+    /// late (its core busy elsewhere). Read by the caller only, like <see cref="Run"/>.
+    /// </summary>
+    public bool RunAlone => Backoff.RunAlone(Stopwatch.GetTimestamp());
+
+    /// <summary>How calls have gone; replaceable so that tests can set the pause.</summary>
+    internal ContentionBackoff Backoff { get; set; } = new();
+
+    /// <summary>Test hook: run by each worker before its share, e.g. to make it late.</summary>
+    internal Action? BeforeWorkerShare { get; set; }
+
     /// <summary>Runs the work on every thread (share 0 on the caller) and returns when all are done.</summary>
     public void Run()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        long start = Stopwatch.GetTimestamp();
+        _callerId = Environment.CurrentManagedThreadId;
+        _callerWaitTicks = 0;
         _barrier.SignalAndWait();
         _work.Execute(0, Count);
+        long done = Stopwatch.GetTimestamp();
         _barrier.SignalAndWait();
+        long end = Stopwatch.GetTimestamp();
+        long waited = _callerWaitTicks + (end - done);
+        Backoff.Report(late: 2 * waited > end - start, end);
     }
 
-    /// <summary>All threads of the current run meet here.</summary>
-    public void Barrier() => _barrier.SignalAndWait();
+    /// <summary>All threads of the current run meet here; the caller's waits are timed.</summary>
+    public void Barrier()
+    {
+        if (Environment.CurrentManagedThreadId != _callerId)
+        {
+            _barrier.SignalAndWait();
+            return;
+        }
+        long arrived = Stopwatch.GetTimestamp();
+        _barrier.SignalAndWait();
+        _callerWaitTicks += Stopwatch.GetTimestamp() - arrived;
+    }
 
     private void WorkerLoop(int index)
     {
@@ -60,6 +98,7 @@ internal sealed class WorkerPool : IDisposable
             _barrier.SignalAndWait();
             if (_stopping)
                 return;
+            BeforeWorkerShare?.Invoke();
             _work.Execute(index, Count);
             _barrier.SignalAndWait();
         }

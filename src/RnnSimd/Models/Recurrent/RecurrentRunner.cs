@@ -30,6 +30,9 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     private readonly GateLayout _layout;
     private readonly object _owner;
     private readonly WorkerPool? _pool;
+
+    /// <summary>The workers, if any (for tests).</summary>
+    internal WorkerPool? Pool => _pool;
     private readonly WeightsLease _lease;
 
     /// <summary>Row stride of h buffers: padded H, or proj_size (the projection writes exactly P columns).</summary>
@@ -328,7 +331,9 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     {
         RecurrentSpec spec = _spec;
         long stepWork = (long)_job.Batch * _layout.Columns * (spec.InputSize + spec.HiddenOutputSize);
-        if (_pool is null || (stepWork < ParallelStepThreshold && !(_directionsInParallel && !_job.Step)))
+        // A threshold of 0 forces the workers (tests): it also ignores the busy-core pause.
+        if (_pool is null || (stepWork < ParallelStepThreshold && !(_directionsInParallel && !_job.Step))
+            || (ParallelStepThreshold > 0 && _pool.RunAlone))
             Execute(0, 1);
         else
             _pool.Run();
