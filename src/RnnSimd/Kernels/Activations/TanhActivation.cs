@@ -10,7 +10,7 @@ namespace RnnSimd.Kernels.Activations;
 /// </summary>
 /// <remarks>
 /// |x| &lt; 0.625: the odd minimax polynomial of Cephes' tanhf, x + x³·P(x²) (no cancellation there).
-/// |x| ≥ 0.625: 1 − 2/(e²ˣ + 1), with |x| clamped to 9.5 first: tanh rounds to 1 from 9.0109 on,
+/// |x| ≥ 0.625: 1 − 2/(e²ˣ + 1), with |x| clamped to [0.625, 9.5] first: tanh rounds to 1 from 9.0109 on,
 /// and e¹⁹ is far from overflow. |x| &lt; 2⁻¹²: tanh(x) = x to within a quarter ulp, returned as is, and
 /// the polynomial runs on max(|x|, 2⁻¹²) so that x³ never underflows into a subnormal. Subnormal x
 /// gives ±0: subnormals slow many CPUs down, and one would otherwise flow on into the next step.
@@ -46,7 +46,10 @@ internal readonly struct TanhActivation : IActivation
         TVec tiny = TVec.Select(TVec.LessThan(y, TVec.Broadcast(SmallestNormal)), TVec.Zero, y);
         small = TVec.Select(TVec.LessThan(y, TVec.Broadcast(IdentityLimit)), tiny, small);
 
-        TVec yc = TVec.Min(y, TVec.Broadcast(SaturationClamp));
+        // The large branch is kept only from PolynomialLimit on: clamping its argument up to there
+        // changes no kept lane and keeps a tiny or subnormal x from making 2x, and everything
+        // computed from it, subnormal (measured: tanh on half-subnormal inputs ran 2× slower).
+        TVec yc = TVec.Min(TVec.Max(y, TVec.Broadcast(PolynomialLimit)), TVec.Broadcast(SaturationClamp));
         TVec e = ExpKernel.ExpClamped(TVec.Add(yc, yc));
         TVec large = TVec.Subtract(TVec.Broadcast(1f), TVec.Divide(TVec.Broadcast(2f), TVec.Add(e, TVec.Broadcast(1f))));
 
