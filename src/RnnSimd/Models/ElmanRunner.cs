@@ -191,11 +191,7 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     public int ProjectionBlockRows
     {
         get => _projectionBlockRows;
-        set
-        {
-            Check.InRange(value, 1, ProjectionBlocks.DefaultRows, nameof(value));
-            _projectionBlockRows = value;
-        }
+        set => _projectionBlockRows = ProjectionBlocks.Checked(value);
     }
 
     private void Execute()

@@ -20,6 +20,13 @@ internal static class ProjectionBlocks
     /// <summary>The rows a block aims at; at least one whole step.</summary>
     public const int DefaultRows = 128;
 
+    /// <summary>A block size a test may set: 1 to <see cref="DefaultRows"/> (which sized the buffers).</summary>
+    public static int Checked(int rows)
+    {
+        Check.InRange(rows, 1, DefaultRows, "value");
+        return rows;
+    }
+
     /// <summary>Steps per block for this batch: at least one, at most <paramref name="steps"/>.</summary>
     public static int Steps(int rows, int batch, int steps) => Math.Min(steps, Math.Max(1, (rows + batch - 1) / batch));
 

@@ -179,18 +179,11 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
 
     private int _projectionBlockRows = ProjectionBlocks.DefaultRows;
 
-    /// <summary>
-    /// Rows per projection block: settable for tests, which cross block boundaries with small
-    /// shapes. At most the default, which sized the buffer.
-    /// </summary>
+    /// <summary>Rows per projection block (<see cref="ProjectionBlocks"/>): settable for tests, which cross block boundaries with small shapes.</summary>
     public int ProjectionBlockRows
     {
         get => _projectionBlockRows;
-        set
-        {
-            Check.InRange(value, 1, ProjectionBlocks.DefaultRows, nameof(value));
-            _projectionBlockRows = value;
-        }
+        set => _projectionBlockRows = ProjectionBlocks.Checked(value);
     }
 
     // ---------------------------------------------------------------- checks
