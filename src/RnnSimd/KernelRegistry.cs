@@ -45,7 +45,7 @@ public static class KernelRegistry
         int nr = PackedMatrix.VectorsPerPanel * w;
         return new KernelInfo(
             path, w, TVec.IsSupported && w > 1,
-            Gemm: $"gemm_f32_{TVec.Name}_6x{nr}_gemv_1x{4 * nr}",
+            Gemm: $"gemm_f32_{TVec.Name}_{(w == 16 ? 8 : 6)}x{nr}_gemv_1x{4 * nr}",
             Tanh: $"tanh_f32_{TVec.Name}_poly9_exp_div",
             Sigmoid: $"sigmoid_f32_{TVec.Name}_exp_div");
     }

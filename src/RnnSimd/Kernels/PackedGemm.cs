@@ -98,7 +98,7 @@ internal static unsafe class PackedGemm<TVec, TAct>
         Tile1x4(tile, k, a, data + j * stride, stride, Offset(bias, col), Offset(addend, col), c + col, n - col);
     }
 
-    /// <summary>Every row of A times panel j: six-row tiles, then the remainder.</summary>
+    /// <summary>Every row of A times panel j: eight-row tiles (512-bit) or six-row tiles, then the remainder.</summary>
     private static void Panel(float* tile, int m, int k, float* a, nint lda, float* data, nint stride, int nr, int n, int j,
         float* bias, float* addend, nint ldAdd, float* c, nint ldc)
     {
@@ -107,9 +107,10 @@ internal static unsafe class PackedGemm<TVec, TAct>
         float* bp = data + j * stride;
         float* biasJ = Offset(bias, col);
         float* addJ = Offset(addend, col);
-        // Six-row tiles, except that a remainder of one or two rows after them is evened out into
-        // two tiles of four and three or four (m = 32: 6·4 + 4 + 4, not 6·5 + 2): a one- or
-        // two-row tile has too few independent accumulators to hide the multiply-add latency.
+        // Eight-row tiles on the 512-bit path, then six-row tiles, except that a remainder of one or
+        // two rows is evened out into shorter tiles (256-bit, m = 32: 6·4 + 4 + 4, not 6·5 + 2;
+        // 512-bit, m = 17: 8 + 6 + 3): a one- or two-row tile has too few independent accumulators
+        // to hide the multiply-add latency.
         int i = 0;
         if (TVec.Count == 16)
         {
@@ -142,7 +143,7 @@ internal static unsafe class PackedGemm<TVec, TAct>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float* Offset(float* p, nint by) => p == null ? null : p + by;
 
-    /// <summary>Up to six rows of A times one panel; <paramref name="cols"/> of its columns are real.</summary>
+    /// <summary>Up to eight rows of A times one panel; <paramref name="cols"/> of its columns are real.</summary>
     private static void Tile<TR>(float* tile, int k, float* a, nint lda, float* bp, float* bias, float* addend, nint ldAdd, float* c, nint ldc, int cols)
         where TR : struct, IRowCount
     {

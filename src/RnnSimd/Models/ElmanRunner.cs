@@ -137,8 +137,9 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     }
 
     /// <summary>
-    /// Runs the recurrence over a whole sequence into <paramref name="hidden"/> (T·B·H): one hoisted
-    /// projection, then one recurrent product per step in place over the projected rows; with a head,
+    /// Runs the recurrence over a whole sequence into <paramref name="hidden"/> (T·B·H): the hoisted
+    /// projection in blocks of steps (<see cref="ProjectionBlocks"/>), then one recurrent product per
+    /// step in place over the projected rows; with a head,
     /// the head over all rows into <paramref name="output"/>. Writes the final state last, so
     /// <paramref name="finalState"/> may be the initial state's memory.
     /// </summary>

@@ -13,10 +13,10 @@ internal interface IParallelWork
 /// The calling thread plus persistent worker threads that run one <see cref="IParallelWork"/>
 /// together and meet at a barrier between time steps. No Task, no allocation per call: the
 /// workers wait at the barrier between calls (spinning briefly, then blocked). A call in which the
-/// calling thread spent more than half its time waiting at barriers was waiting for a thread whose
-/// core is busy elsewhere: it starts a pause in which callers should run alone (<see cref="RunAlone"/>,
-/// <see cref="ContentionBackoff"/>). Balanced steps keep the caller waiting a few percent, up to a
-/// quarter for the smallest steps that are split.
+/// calling thread spent more than half its time, and over a millisecond, waiting at barriers was
+/// waiting for a thread whose core is busy elsewhere: it starts a pause in which callers should run
+/// alone (<see cref="RunAlone"/>, <see cref="ContentionBackoff"/>). Balanced steps keep the caller
+/// waiting a few percent (it takes the larger share when shares differ).
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
@@ -28,6 +28,13 @@ internal sealed class WorkerPool : IDisposable
     private readonly IParallelWork _work;
     private volatile bool _stopping;
     private long _callerWaitTicks;
+
+    /// <summary>
+    /// Less waiting than this is never a busy core: waking a blocked worker (the first call after a
+    /// pause, or after 200 µs idle) costs tens of microseconds, a descheduled worker a time slice of
+    /// milliseconds.
+    /// </summary>
+    private static readonly long LateTicks = Stopwatch.Frequency / 1000;
     private int _callerId;
 
     private bool _disposed;
@@ -75,7 +82,7 @@ internal sealed class WorkerPool : IDisposable
         _barrier.SignalAndWait();
         long end = Stopwatch.GetTimestamp();
         long waited = _callerWaitTicks + (end - done);
-        Backoff.Report(late: 2 * waited > end - start, end);
+        Backoff.Report(late: 2 * waited > end - start && waited > LateTicks, end);
     }
 
     /// <summary>All threads of the current run meet here; the caller's waits are timed.</summary>

@@ -11,7 +11,7 @@ namespace RnnSimd.Tests.TailSafety;
 /// </summary>
 public class GemmTailTests
 {
-    private static readonly int[] RowCounts = [1, 2, 5, 6, 7, 13];
+    private static readonly int[] RowCounts = [1, 2, 5, 6, 7, 8, 9, 10, 13, 16, 17, 18, 32];
 
     public static TheoryData<SimdPath, int> PathsAndRows()
     {
