@@ -20,11 +20,11 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     private readonly float[] _stateB;
     private readonly float[] _sequence;
     private readonly WorkerPool? _pool;
+    private bool _stateInA = true;
+    private Job _job;
 
     /// <summary>The workers, if any (for tests).</summary>
     internal WorkerPool? Pool => _pool;
-    private bool _stateInA = true;
-    private Job _job;
 
     private enum JobKind { Forward, Step }
 

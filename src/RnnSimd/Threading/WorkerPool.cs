@@ -23,18 +23,18 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>Long enough to bridge consecutive steps and back-to-back calls, short enough not to hog a core.</summary>
     private static readonly TimeSpan Spin = TimeSpan.FromMicroseconds(200);
 
-    private readonly SpinBarrier _barrier;
-    private readonly Thread[] _workers;
-    private readonly IParallelWork _work;
-    private volatile bool _stopping;
-    private long _callerWaitTicks;
-
     /// <summary>
     /// Less waiting than this is never a busy core: waking a blocked worker (the first call after a
     /// pause, or after 200 µs idle) costs tens of microseconds, a descheduled worker a time slice of
     /// milliseconds.
     /// </summary>
     private static readonly long LateTicks = Stopwatch.Frequency / 1000;
+
+    private readonly SpinBarrier _barrier;
+    private readonly Thread[] _workers;
+    private readonly IParallelWork _work;
+    private volatile bool _stopping;
+    private long _callerWaitTicks;
     private int _callerId;
 
     private bool _disposed;
