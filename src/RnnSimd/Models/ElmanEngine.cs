@@ -15,7 +15,7 @@ internal abstract unsafe class ElmanEngine
     public abstract void Project(int rows, float* x, float* g, PanelRange panels);
 
     /// <summary>h (batch×H) = act(hPrev·W_hh + g), columns of <paramref name="panels"/>; <paramref name="h"/> may be <paramref name="g"/>.</summary>
-    /// <remarks><paramref name="descending"/>: the panel order, alternated every step so that a W_hh about the size of a cache level is partly reused (see PackedGemm).</remarks>
+    /// <remarks><paramref name="descending"/>: the panel order (and at batch 1 the order of k), alternated every step so that a W_hh about the size of a cache level is partly reused (see PackedGemm).</remarks>
     public abstract void Recur(int batch, float* hPrev, float* g, float* h, PanelRange panels, bool descending);
 
     /// <summary>y (rows×Y) = h·W_hy + b_y, columns of <paramref name="panels"/> (of W_hy): the output head.</summary>

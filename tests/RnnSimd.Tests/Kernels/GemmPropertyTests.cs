@@ -78,27 +78,46 @@ public class GemmPropertyTests
 
     [Theory]
     [ClassData(typeof(AvailablePaths))]
-    public unsafe void Visiting_the_panels_last_to_first_changes_no_bit(SimdPath path) =>
+    public unsafe void Descending_visits_the_panels_last_to_first_and_reverses_k_for_one_row(SimdPath path) =>
         Properties.Check(Arbitraries.GemmCases(), c =>
         {
-            // Recurrences alternate the panel order every step (cache reuse); only the order of
-            // independent tiles may change, for every row count, with and without an addend.
+            // Recurrences alternate the direction every step (cache reuse). With several rows only
+            // the order of independent tiles changes, so no bit may; a single row (a batch-1 step)
+            // also takes its products from k = K−1 down to 0, so it must equal, bit for bit, the
+            // ascending product of the same problem with k reversed. Both are checked on every case.
             var rng = new Random(c.Seed);
             float[] a = ElmanData.Uniform(rng, c.M * c.K, 1f);
             float[] b = ElmanData.Uniform(rng, c.K * c.N, 1f);
             float[] bias = ElmanData.Uniform(rng, c.N, 1f);
             float[] addend = ElmanData.Uniform(rng, c.M * c.N, 1f);
             using var packed = PackedMatrix.FromRowMajor(b, c.K, c.N, path);
+            float[] aReversed = new float[c.K];
+            float[] bReversed = new float[c.K * c.N];
+            for (int k = 0; k < c.K; k++)
+            {
+                aReversed[k] = a[c.K - 1 - k];
+                b.AsSpan((c.K - 1 - k) * c.N, c.N).CopyTo(bReversed.AsSpan(k * c.N, c.N));
+            }
+            using var packedReversed = PackedMatrix.FromRowMajor(bReversed, c.K, c.N, path);
             var ascending = new float[c.M * c.N];
             var descending = new float[c.M * c.N];
-            fixed (float* pa = a, pBias = bias, pAdd = addend, pUp = ascending, pDown = descending)
+            var rowReversed = new float[c.N];
+            var rowDescending = new float[c.N];
+            fixed (float* pa = a, paReversed = aReversed, pBias = bias, pAdd = addend, pUp = ascending, pDown = descending,
+                pRowReversed = rowReversed, pRowDown = rowDescending)
             {
                 float* add = c.Addend ? pAdd : null;
                 var all = new PanelRange(0, packed.PanelCount);
                 Gemm.Run(path, ActivationKind.Tanh, c.M, packed, pa, c.K, pBias, add, c.N, pUp, c.N, all, descending: false);
                 Gemm.Run(path, ActivationKind.Tanh, c.M, packed, pa, c.K, pBias, add, c.N, pDown, c.N, all, descending: true);
+                Gemm.Run(path, ActivationKind.Tanh, 1, packedReversed, paReversed, c.K, pBias, add, c.N, pRowReversed, c.N, all, descending: false);
+                Gemm.Run(path, ActivationKind.Tanh, 1, packed, pa, c.K, pBias, add, c.N, pRowDown, c.N, all, descending: true);
             }
-            Expect.BitIdentical(descending, ascending, "descending panel order");
+            if (c.M > 1)
+                Expect.BitIdentical(descending, ascending, "descending panel order");
+            else
+                Expect.BitIdentical(descending, rowReversed, "descending, one row");
+            Expect.BitIdentical(rowDescending, rowReversed, "row 0 alone, descending");
         });
 
     private static (double[] Value, double[] Bound) Oracle(GemmCase c, float[] a, float[] b, float[] bias, float[] addend, ActivationKind activation)

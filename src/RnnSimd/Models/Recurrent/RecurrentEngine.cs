@@ -16,7 +16,7 @@ internal abstract unsafe class RecurrentEngine
     public abstract void Project(LayerWeights layer, int rows, float* x, nint ldx, float* xp, PanelRange panels);
 
     /// <summary>RNN step: hNext = act(hPrev·W_hhᵀ + xp), the projected rows <paramref name="ldxp"/> apart.</summary>
-    /// <remarks><paramref name="descending"/>: the panel order, alternated every step (see <see cref="PackedGemm{TVec, TAct}.Run(int, PackedMatrix, float*, nint, float*, float*, nint, float*, nint, PanelRange, bool)"/>).</remarks>
+    /// <remarks><paramref name="descending"/>: the panel order (and at batch 1 the order of k), alternated every step (see <see cref="PackedGemm{TVec, TAct}.Run(int, PackedMatrix, float*, nint, float*, float*, nint, float*, nint, PanelRange, bool)"/>).</remarks>
     public abstract void RecurRnn(LayerWeights layer, int batch, float* hPrev, nint ldh, float* xp, nint ldxp, float* hNext, PanelRange panels, bool descending);
 
     /// <summary>GRU/LSTM step's product: hg (batch × gate columns) = hPrev·W_hhᵀ + recurrent bias.</summary>
