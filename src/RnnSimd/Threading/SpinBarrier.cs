@@ -36,8 +36,7 @@ internal sealed class SpinBarrier
             Interlocked.Increment(ref _generation);
             // Dekker pairing with the sleeper's increment below: one of the two sees the other.
             if (Volatile.Read(ref _sleepers) > 0)
-                lock (_lock)
-                    Monitor.PulseAll(_lock);
+                WakeSleepers();
             return;
         }
 
@@ -52,6 +51,32 @@ internal sealed class SpinBarrier
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Wakes the threads blocked in <see cref="Block"/>. Uninterruptible too: the generation has
+    /// already moved on, so a Thread.Interrupt that made this thread give up on the contended lock
+    /// would leave the sleepers waiting for a pulse that never comes, and every thread would hang at
+    /// the next meeting. The interrupt is re-raised once they are woken.
+    /// </summary>
+    private void WakeSleepers()
+    {
+        bool interrupted = false;
+        while (true)
+        {
+            try
+            {
+                lock (_lock)
+                    Monitor.PulseAll(_lock);
+                break;
+            }
+            catch (ThreadInterruptedException)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+            Thread.CurrentThread.Interrupt();
     }
 
     /// <summary>
