@@ -43,6 +43,15 @@ public sealed class RecurrentNetworkSession : IDisposable
     /// <summary>Threads each call runs on (the caller's included), set at creation.</summary>
     public int Threads => _runner.Threads;
 
+    /// <summary>
+    /// Calls since the session was created that ran on the calling thread alone although the session
+    /// has worker threads, because a recent call found a worker late: its core was busy with other
+    /// work, and the session pauses threading for a while (docs/architecture.md, Threads). Always 0
+    /// with one thread. Results are the same bits either way; timings are not, so tools that time
+    /// threaded calls report this count beside them.
+    /// </summary>
+    public long CallsRunAlone => _runner.Pool?.CallsRunAlone ?? 0;
+
     /// <summary>Rows per Step: set by Reset, <see cref="MaxBatch"/> until then.</summary>
     public int Batch => _runner.Batch;
 

@@ -30,6 +30,15 @@ public abstract class RecurrentSession : IDisposable
     /// <summary>Threads each call runs on (the caller's included), set at creation.</summary>
     public int Threads => Runner.Threads;
 
+    /// <summary>
+    /// Calls since the session was created that ran on the calling thread alone although the session
+    /// has worker threads, because a recent call found a worker late: its core was busy with other
+    /// work, and the session pauses threading for a while (docs/architecture.md, Threads). Always 0
+    /// with one thread. Results are the same bits either way; timings are not, so tools that time
+    /// threaded calls report this count beside them.
+    /// </summary>
+    public long CallsRunAlone => Runner.Pool?.CallsRunAlone ?? 0;
+
     /// <summary>The largest batch this session accepts.</summary>
     public int MaxBatch => Runner.MaxBatch;
 

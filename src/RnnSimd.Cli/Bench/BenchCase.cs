@@ -40,6 +40,9 @@ internal sealed class BenchCase : IDisposable
 
     public RecurrentNetwork Network => _network;
 
+    /// <summary>Calls so far that the busy-core pause ran on one thread (<see cref="RecurrentNetworkSession.CallsRunAlone"/>).</summary>
+    public long CallsRunAlone => _session.CallsRunAlone;
+
     /// <summary>One whole forward pass; allocates nothing.</summary>
     public void Forward() => _session.Forward(_x, _steps, _batch, _output, _hidden, _cell);
 

@@ -53,6 +53,7 @@ internal static class BenchJson
             json.WriteNumber("sequencesPerSecond", r.SequencesPerSecond);
             json.WriteNumber("gflopsPerSecond", r.GflopsPerSecond);
             json.WriteNumber("allocatedBytesPerCall", r.Timing.AllocatedBytesPerCall);
+            json.WriteNumber("callsRunAlone", r.Timing.CallsRunAlone);
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -30,6 +30,9 @@ internal static class BenchTable
             yield return string.Join("  ", row.Select((text, c) => c == 0 ? text.PadRight(widths[c]) : text.PadLeft(widths[c]))).TrimEnd();
         yield return "median: of the repetitions' mean time per call; steps/s = T·B / median; seq/s = B / median; " +
                      "GFLOP/s = 2·T·B·G·H·(X+H) / median (G = 1, 3, 4 for RNN, GRU, LSTM).";
+        foreach (BenchResult r in results.Where(r => r.Timing.CallsRunAlone > 0))
+            yield return $"{r.Shape.Name}: {r.Timing.CallsRunAlone} of {r.Timing.TimedCalls} timed calls ran on one thread: a worker's core " +
+                         "was busy with other work (busy-core pause), so these figures mix in one-thread times.";
     }
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);

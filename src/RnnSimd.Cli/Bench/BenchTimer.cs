@@ -8,7 +8,8 @@ namespace RnnSimd.Cli.Bench;
 /// (measured here: S1 runs ~60× slower before that). Then calibrate the calls per repetition (doubling
 /// until a batch takes a twentieth of the budget) so that one repetition takes about a tenth of it,
 /// and run repetitions until the budget is spent (at least 3, at most 15). The timed loop calls the
-/// case and reads <see cref="Stopwatch"/> and nothing else, so it allocates nothing.
+/// case and reads <see cref="Stopwatch"/> and nothing else, so it allocates nothing. Timed calls that
+/// the busy-core pause ran on one thread are counted (before and after the repetitions, not inside).
 /// </summary>
 internal static class BenchTimer
 {
@@ -45,6 +46,7 @@ internal static class BenchTimer
         int repetitions = 0;
         double timed = 0;
         long allocated = 0;
+        long aloneBefore = @case.CallsRunAlone;
         while (repetitions < MaxRepetitions && (repetitions < MinRepetitions || timed < budgetSeconds))
         {
             progress($"repetition {repetitions + 1} of {calls} call{(calls == 1 ? "" : "s")}");
@@ -57,7 +59,7 @@ internal static class BenchTimer
         Array.Sort(sorted);
         double median = repetitions % 2 == 1 ? sorted[repetitions / 2] : (sorted[repetitions / 2 - 1] + sorted[repetitions / 2]) / 2;
         return new BenchTiming(median, sorted[0], sorted[^1], repetitions, calls, warmupCalls,
-            (double)allocated / ((long)repetitions * calls));
+            (double)allocated / ((long)repetitions * calls), @case.CallsRunAlone - aloneBefore);
     }
 
     /// <summary>The timed loop: seconds for <paramref name="calls"/> calls; adds the bytes they allocated.</summary>

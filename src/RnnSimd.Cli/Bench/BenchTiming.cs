@@ -8,6 +8,10 @@ namespace RnnSimd.Cli.Bench;
 /// <param name="CallsPerRepetition">Calls in each repetition.</param>
 /// <param name="WarmupCalls">Untimed calls before them.</param>
 /// <param name="AllocatedBytesPerCall">Managed bytes the calling thread allocated per timed call (0 expected).</param>
+/// <param name="CallsRunAlone">
+/// Timed calls that ran on the calling thread alone although the session has workers, because a
+/// worker's core was busy (<see cref="RecurrentNetworkSession.CallsRunAlone"/>); 0 with one thread.
+/// </param>
 internal sealed record BenchTiming(
     double MedianSeconds,
     double MinSeconds,
@@ -15,4 +19,9 @@ internal sealed record BenchTiming(
     int Repetitions,
     int CallsPerRepetition,
     int WarmupCalls,
-    double AllocatedBytesPerCall);
+    double AllocatedBytesPerCall,
+    long CallsRunAlone)
+{
+    /// <summary>Calls in the timed repetitions.</summary>
+    public long TimedCalls => (long)Repetitions * CallsPerRepetition;
+}

@@ -199,7 +199,7 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     {
         long stepWork = (long)_job.Batch * _weights.HiddenSize * (_weights.InputSize + _weights.HiddenSize);
         // A threshold of 0 forces the workers (tests): it also ignores the busy-core pause.
-        if (_pool is null || stepWork < ParallelStepThreshold || (ParallelStepThreshold > 0 && _pool.RunAlone))
+        if (_pool is null || stepWork < ParallelStepThreshold || (ParallelStepThreshold > 0 && _pool.TakeCallAlone()))
             Execute(0, 1);
         else
             _pool.Run();

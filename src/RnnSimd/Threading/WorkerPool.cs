@@ -63,6 +63,24 @@ internal sealed class WorkerPool : IDisposable
     /// </summary>
     public bool RunAlone => Backoff.RunAlone(Stopwatch.GetTimestamp());
 
+    /// <summary>
+    /// <see cref="RunAlone"/>, for a call about to run: if it says so, the call is counted in
+    /// <see cref="CallsRunAlone"/>. Called by the caller only, like <see cref="Run"/>.
+    /// </summary>
+    public bool TakeCallAlone()
+    {
+        if (!RunAlone)
+            return false;
+        // Written by the caller only; the interlocked add lets other threads read a whole value.
+        Interlocked.Increment(ref _callsRunAlone);
+        return true;
+    }
+
+    /// <summary>Calls that ran on the caller alone because of the busy-core pause, since creation.</summary>
+    public long CallsRunAlone => Interlocked.Read(ref _callsRunAlone);
+
+    private long _callsRunAlone;
+
     /// <summary>How calls have gone; replaceable so that tests can set the pause.</summary>
     internal ContentionBackoff Backoff { get; set; } = new();
 

@@ -51,6 +51,7 @@ public class CliBenchTests
         Assert.InRange(result.GetProperty("repetitions").GetInt32(), 3, 15);
         Assert.True(result.GetProperty("callsPerRepetition").GetInt32() >= 1);
         Assert.Equal(0, result.GetProperty("allocatedBytesPerCall").GetDouble());
+        Assert.Equal(0, result.GetProperty("callsRunAlone").GetInt64()); // one thread: never
     }
 
     [Fact]

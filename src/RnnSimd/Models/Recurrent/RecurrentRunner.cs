@@ -326,7 +326,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         long stepWork = (long)_job.Batch * _layout.Columns * (spec.InputSize + spec.HiddenOutputSize);
         // A threshold of 0 forces the workers (tests): it also ignores the busy-core pause.
         if (_pool is null || (stepWork < ParallelStepThreshold && !(_directionsInParallel && !_job.Step))
-            || (ParallelStepThreshold > 0 && _pool.RunAlone))
+            || (ParallelStepThreshold > 0 && _pool.TakeCallAlone()))
             Execute(0, 1);
         else
             _pool.Run();
