@@ -63,6 +63,9 @@ public static class ElmanStateDict
             int[] found = Shape(key) ?? throw Fail($"no tensor {Quote(key)}; the {module} needs it with shape {DTypes.FormatShape(expected)}.");
             if (!found.AsSpan().SequenceEqual(expected))
                 throw Fail($"tensor {Quote(key)} has shape {DTypes.FormatShape(found)}; the {module} needs {DTypes.FormatShape(expected)}.");
+            TensorDType dtype = file.Info(prefix + key).DType;
+            if (!DTypes.IsFloat(dtype))
+                throw Fail($"tensor {Quote(key)} holds {dtype} values; weights must be floating point (F32, F64, F16, BF16 or F8).");
         }
         foreach (SafetensorsTensorInfo tensor in file.Tensors)
         {

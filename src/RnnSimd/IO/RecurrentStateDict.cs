@@ -35,6 +35,11 @@ public static class RecurrentStateDict
             throw Fail($"tensor {Quote("weight_ih_l0")} has shape {DTypes.FormatShape(ih)}; a weight must be a matrix.");
         if (hh.Length != 2)
             throw Fail($"tensor {Quote("weight_hh_l0")} has shape {DTypes.FormatShape(hh)}; a weight must be a matrix.");
+        // Both have one row per gate unit (G·H); checked first, so that a mis-shaped weight_hh_l0 is
+        // named as such rather than read as a different kind of module.
+        if (hh[0] != ih[0])
+            throw Fail($"tensor {Quote("weight_hh_l0")} has shape {DTypes.FormatShape(hh)} and {Quote("weight_ih_l0")} {DTypes.FormatShape(ih)}; " +
+                       "both must have one row per gate unit (G·H rows, G = 1, 3 or 4 for RNN, GRU, LSTM).");
         int hidden, proj = 0;
         if (file.Contains(prefix + "weight_hr_l0"))
         {
@@ -83,6 +88,9 @@ public static class RecurrentStateDict
             int[] found = Shape(name);
             if (!found.AsSpan().SequenceEqual(shape))
                 throw Fail($"tensor {Quote(name)} has shape {DTypes.FormatShape(found)}; a {module} needs {DTypes.FormatShape(shape)}.");
+            TensorDType dtype = file.Info(prefix + name).DType;
+            if (!DTypes.IsFloat(dtype))
+                throw Fail($"tensor {Quote(name)} holds {dtype} values; weights must be floating point (F32, F64, F16, BF16 or F8).");
             parameters[name] = file.ReadFloat32(prefix + name);
         }
         foreach (SafetensorsTensorInfo tensor in file.Tensors)

@@ -29,17 +29,31 @@ internal static class TensorFileAccess
         }
     }
 
+    private static bool IsDirectory(string path)
+    {
+        try
+        {
+            return Directory.Exists(path);
+        }
+        catch (Exception e) when (IsFileSystem(e) || IsBadPath(e))
+        {
+            return false;
+        }
+    }
+
     public static bool IsFileSystem(Exception e) =>
         e is IOException or UnauthorizedAccessException or NotSupportedException or System.Security.SecurityException;
 
     /// <summary>A path the file system refuses outright (empty, or with invalid characters).</summary>
     private static bool IsBadPath(Exception e) => e is ArgumentException and not ArgumentNullException;
 
-    /// <summary>"file not found", "directory not found", "access denied", or the I/O error's own message.</summary>
+    /// <summary>"file not found", "directory not found", "is a directory", "access denied", or the I/O error's own message.</summary>
     public static TensorFileException Wrap(string path, Exception e, string doing) => e switch
     {
         FileNotFoundException => new TensorFileException(path, "file not found.", e),
         DirectoryNotFoundException => new TensorFileException(path, "directory not found.", e),
+        // .NET reports opening a directory as a file as access denied (Linux: EISDIR), even to root.
+        UnauthorizedAccessException when IsDirectory(path) => new TensorFileException(path, "is a directory, not a file.", e),
         UnauthorizedAccessException or System.Security.SecurityException => new TensorFileException(path, $"access denied when {doing} the file.", e),
         EndOfStreamException => new TensorFileException(path, "the file ends early.", e),
         ArgumentException => new TensorFileException(path, $"not a valid path: {e.Message}", e),

@@ -12,10 +12,11 @@ internal static unsafe class Gemm
     /// <summary>C = act(A·B + addend + bias); see <see cref="PackedGemm{TVec, TAct}"/>.</summary>
     /// <param name="addend">Empty for none; may be C itself (same start and row stride).</param>
     /// <param name="bias">Empty for none; else at least N floats.</param>
+    /// <param name="descending">The order a recurrence alternates to (see <see cref="PackedGemm{TVec, TAct}"/>'s Run).</param>
     public static void Multiply(
         int m, PackedMatrix b, ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> addend, int ldAdd,
-        Span<float> c, int ldc, ActivationKind activation)
+        Span<float> c, int ldc, ActivationKind activation, bool descending = false)
     {
         ArgumentNullException.ThrowIfNull(b);
         ObjectDisposedException.ThrowIf(b.IsDisposed, b);
@@ -35,7 +36,8 @@ internal static unsafe class Gemm
             return;
 
         fixed (float* pa = a, pb = bias, pAdd = addend, pc = c)
-            Run(b.Path, activation, m, b, pa, lda, bias.IsEmpty ? null : pb, addend.IsEmpty ? null : pAdd, addend.IsEmpty ? 0 : ldAdd, pc, ldc);
+            Run(b.Path, activation, m, b, pa, lda, bias.IsEmpty ? null : pb, addend.IsEmpty ? null : pAdd, addend.IsEmpty ? 0 : ldAdd, pc, ldc,
+                new PanelRange(0, b.PanelCount), descending);
         // The kernel holds only b's raw pointer: keep b (and its finalizer) away until it is done.
         GC.KeepAlive(b);
     }

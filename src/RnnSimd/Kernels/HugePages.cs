@@ -28,8 +28,9 @@ internal static unsafe partial class HugePages
 
     /// <summary>
     /// Linux with transparent huge pages in "always" or "madvise" mode, unless RNNSIMD_HUGE_PAGES=0
-    /// (for hosts short of memory: the rounding up costs up to 2 MiB per large matrix). Where the
-    /// kernel would not grant them, nothing is rounded up.
+    /// (for hosts short of memory: the rounding up costs up to 2 MiB per large matrix). Elsewhere
+    /// (other systems, transparent huge pages off) nothing is rounded up; where this is true, large
+    /// buffers are rounded up whether or not the kernel then grants the pages.
     /// </summary>
     public static bool Supported { get; } = Detect();
 

@@ -10,11 +10,11 @@ namespace RnnSimd.Kernels;
 /// addend being that step's projected input) run through.
 /// </summary>
 /// <remarks>
-/// <para>Order of operations, identical in every tile so that a result never depends on M or on
-/// which tile computed it: each element starts from 0, takes the products k = 0, 1, …, K−1 in
-/// order by multiply-add, then adds the addend, then the bias, then applies the activation.
-/// Forward over T steps and T single Steps therefore agree bit for bit. The one exception is a
-/// descending single-row product, which takes k = K−1 … 0 (see <c>descending</c>).</para>
+/// <para>Order of operations, identical in every tile so that a result does not depend on which
+/// tile computed it: each element starts from 0, takes the products k = 0, 1, …, K−1 in order by
+/// multiply-add, then adds the addend, then the bias, then applies the activation. So a row's
+/// result does not depend on M either (Forward over T steps and T single Steps agree bit for bit),
+/// except in a descending single-row product, which takes k = K−1 … 0 (see <c>descending</c>).</para>
 /// <para>Tiles: 6 rows × 1 panel (12 accumulators, within 16 registers), and 8 rows × 1 panel on the
 /// 512-bit path (32 registers); for M = 1, 1 row × 4 panels (8 independent chains, enough to hide
 /// the multiply-add latency of a matrix–vector product) and one tile of the 1–3 panels left; the

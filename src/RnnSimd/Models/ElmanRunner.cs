@@ -82,8 +82,14 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     {
         if (Interlocked.Exchange(ref _sessionDisposed, 1) != 0)
             return;
-        _pool?.Dispose();
-        _lease.Release();
+        try
+        {
+            _pool?.Dispose();
+        }
+        finally
+        {
+            _lease.Release();
+        }
     }
 
     private int _sessionDisposed;

@@ -137,7 +137,26 @@ internal sealed class WorkerPool : IDisposable
         _disposed = true;
         _stopping = true;
         _barrier.SignalAndWait();
+        // Uninterruptible, like the barrier: a Thread.Interrupt pending on the disposing thread
+        // (the barrier re-raises one it absorbed) would otherwise throw out of Dispose before the
+        // workers are joined and the session lets go of its weights. Re-raised once they are.
+        bool interrupted = false;
         foreach (Thread t in _workers)
-            t.Join();
+        {
+            while (true)
+            {
+                try
+                {
+                    t.Join();
+                    break;
+                }
+                catch (ThreadInterruptedException)
+                {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted)
+            Thread.CurrentThread.Interrupt();
     }
 }

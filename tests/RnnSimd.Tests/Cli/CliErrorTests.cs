@@ -44,6 +44,16 @@ public sealed class CliErrorTests : IDisposable
         InputError(Run(Path.Combine(_dir.Path, "nope.safetensors"), "--input", $"x={_x}"), "nope.safetensors: file not found.");
 
     [Fact]
+    public void A_directory_given_for_a_file_is_called_one()
+    {
+        // .NET reports opening a directory as a file as access denied, even to root.
+        string directory = Path.Combine(_dir.Path, "adirectory");
+        Directory.CreateDirectory(directory);
+        InputError(Run(directory, "--input", $"x={_x}"), "adirectory: is a directory, not a file.");
+        InputError(Run(_gru, "--input", $"x={directory}"), "adirectory: is a directory, not a file.");
+    }
+
+    [Fact]
     public void A_malformed_model_file_is_named()
     {
         string garbage = Path.Combine(_dir.Path, "garbage.safetensors");

@@ -106,6 +106,23 @@ public class ElmanStateDictTests
     }
 
     [Fact]
+    public void Integer_weights_are_refused()
+    {
+        // Written as float32, then W_hh's dtype relabelled I32 (same size, same offsets).
+        using var dir = new TempDirectory();
+        string path = Write(dir, Parameters());
+        byte[] bytes = File.ReadAllBytes(path);
+        int headerLength = (int)BitConverter.ToUInt64(bytes, 0);
+        string header = System.Text.Encoding.UTF8.GetString(bytes, 8, headerLength);
+        int at = header.IndexOf("\"F32\"", header.IndexOf("\"W_hh\"", StringComparison.Ordinal), StringComparison.Ordinal);
+        "I32"u8.CopyTo(bytes.AsSpan(8 + at + 1));
+        File.WriteAllBytes(path, bytes);
+        using var file = SafetensorsFile.Open(path);
+        var e = Assert.Throws<TensorFileException>(() => ElmanStateDict.Read(file));
+        Assert.Equal("tensor 'W_hh' holds I32 values; weights must be floating point (F32, F64, F16, BF16 or F8).", e.Problem);
+    }
+
+    [Fact]
     public void A_misshaped_key_is_named_with_both_shapes()
     {
         Assert.Equal("tensor 'W_hh' has shape (5, 4); the reference Elman network (input 3, hidden 5, output 2) needs (5, 5).",

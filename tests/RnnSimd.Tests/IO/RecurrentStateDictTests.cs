@@ -81,10 +81,37 @@ public class RecurrentStateDictTests
     }
 
     [Fact]
+    public void A_recurrent_weight_with_other_rows_than_the_input_weight_is_named_before_the_kind_is_guessed() =>
+        // A transposed weight_hh_l0 (3, 9) would otherwise read as hidden size 9 and be reported as
+        // another kind of module.
+        Assert.Equal("tensor 'weight_hh_l0' has shape (3, 9) and 'weight_ih_l0' (9, 4); both must have one row per gate unit " +
+                     "(G·H rows, G = 1, 3 or 4 for RNN, GRU, LSTM).",
+            Problem(Gru, "", (n, s) => n == "weight_hh_l0" ? (n, [3, 9]) : (n, s)));
+
+    [Theory]
+    [InlineData("I32")]
+    [InlineData("U32")]
+    public void Integer_weights_are_refused(string dtype)
+    {
+        // Written as float32, then the one tensor's dtype relabelled (same size, same offsets).
+        using var dir = new TempDirectory();
+        string path = Write(dir, Gru, "rnn.");
+        byte[] bytes = File.ReadAllBytes(path);
+        int headerLength = (int)BitConverter.ToUInt64(bytes, 0);
+        string header = System.Text.Encoding.UTF8.GetString(bytes, 8, headerLength);
+        int at = header.IndexOf("\"F32\"", header.IndexOf("\"rnn.weight_hh_l1\"", StringComparison.Ordinal), StringComparison.Ordinal);
+        System.Text.Encoding.UTF8.GetBytes(dtype).CopyTo(bytes, 8 + at + 1);
+        File.WriteAllBytes(path, bytes);
+        using var file = SafetensorsFile.Open(path);
+        var e = Assert.Throws<TensorFileException>(() => RecurrentStateDict.Read(file));
+        Assert.Equal($"tensor 'rnn.weight_hh_l1' holds {dtype} values; weights must be floating point (F32, F64, F16, BF16 or F8).", e.Problem);
+    }
+
+    [Fact]
     public void Shapes_that_fit_no_module_are_explained()
     {
         Assert.Contains("not 1, 3 or 4 gates",
-            Problem(Gru, "", (n, s) => n == "weight_ih_l0" ? (n, [6, 4]) : (n, s)));
+            Problem(Gru, "", (n, s) => n is "weight_ih_l0" or "weight_hh_l0" ? (n, [6, s[1]]) : (n, s)));
         Assert.Contains("not the state_dict of an nn.RNN, nn.GRU or nn.LSTM",
             Problem(Gru, "", (n, s) => n.StartsWith("weight_ih", StringComparison.Ordinal) ? ("W_xh" + n[9..], s) : (n, s)));
         using var dir = new TempDirectory();

@@ -91,7 +91,7 @@ public sealed class SafetensorsErrorMessageTests : IDisposable
         Assert.Equal($"{missing}: file not found.", e.Message);
         string noDir = Path.Combine(_dir.Path, "no", "such.safetensors");
         Assert.Equal($"{noDir}: directory not found.", Assert.Throws<TensorFileException>(() => SafetensorsFile.Open(noDir)).Message);
-        Assert.Equal($"{_dir.Path}: access denied when opening the file.",
+        Assert.Equal($"{_dir.Path}: is a directory, not a file.",
             Assert.Throws<TensorFileException>(() => SafetensorsFile.Open(_dir.Path)).Message);
         Assert.Throws<TensorFileException>(() => SafetensorsFile.Write(noDir, []));
     }

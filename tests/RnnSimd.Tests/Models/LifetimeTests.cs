@@ -123,6 +123,48 @@ public class LifetimeTests
         Assert.True(layer.Weights.IsFreed, "The dropped threaded session still holds the weights.");
     }
 
+    [Fact]
+    public void Disposing_a_threaded_session_with_an_interrupt_pending_stops_its_workers_and_lets_the_weights_go()
+    {
+        // An interrupt the barrier absorbed is re-raised on the calling thread, where it can be
+        // pending when the session is disposed: Dispose must still join the workers and release the
+        // weights, and leave the interrupt pending for the caller's next blocking call.
+        var c = new ElmanCase(T: 3, B: 2, X: 20, H: 300, Y: 3, Bias: true, Act: Nonlinearity.Tanh, InitialState: false, Scale: 1f, Seed: 15);
+        var d = c.Data();
+        var layer = d.Layer(Isa.Best);
+        Exception? failure = null;
+        bool stillPending = false;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                var session = layer.CreateSession(c.T, c.B, threads: 3);
+                session.Runner.ParallelStepThreshold = 0;
+                session.Forward(d.X, c.T, c.B, new float[c.T * c.B * c.H], new float[c.B * c.H]);
+                Thread.CurrentThread.Interrupt();
+                session.Dispose();
+                try
+                {
+                    Thread.Sleep(1);
+                }
+                catch (ThreadInterruptedException)
+                {
+                    stillPending = true;
+                }
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(60)), "Dispose hung.");
+        Assert.Null(failure);
+        Assert.True(stillPending, "Dispose swallowed the pending interrupt.");
+        layer.Dispose();
+        Assert.True(layer.Weights.IsFreed, "The disposed session still holds the weights.");
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void UseAndDrop(ElmanLayer layer, ElmanData d)
     {

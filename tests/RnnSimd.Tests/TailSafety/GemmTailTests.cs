@@ -31,7 +31,8 @@ public class GemmTailTests
         int panel = 2 * lanes;
         int[] depths = new[] { 1, 2, lanes, lanes + 1, 2 * lanes + 1 }.Distinct().ToArray();
         // Every N through two panels and one column; for M = 1 on through four panels and into a
-        // fifth, because only from a fourth panel on does the matrix–vector tile (1 row × 4 panels) run.
+        // fifth: a single row runs groups of four panels, then one tile of the 1–3 left, so N up to
+        // 4 panels + 2 columns covers every group size and a remainder after a whole group.
         int maxN = m == 1 ? 4 * panel + 2 : 2 * panel + 1;
         int maxK = depths.Max();
 
@@ -55,8 +56,10 @@ public class GemmTailTests
                 foreach (bool withBias in new[] { false, true })
                 foreach (var mode in new[] { AddendMode.None, AddendMode.Separate, AddendMode.InPlace })
                 foreach (var activation in new[] { ActivationKind.Identity, ActivationKind.Tanh })
+                foreach (bool descending in new[] { false, true })
                 {
-                    string context = $"{path} M={m} K={k} N={n} {side}-guarded bias={withBias} addend={mode} {activation}";
+                    // Descending: panels last to first, and for M = 1 k from K−1 down (a recurrence's odd steps).
+                    string context = $"{path} M={m} K={k} N={n} {side}-guarded bias={withBias} addend={mode} {activation} descending={descending}";
                     Span<float> aSpan = TailCheck.PlaceWith(a, aValues, side);
                     ReadOnlySpan<float> biasSpan = withBias ? TailCheck.PlaceWith(bias, biasValues, side) : default;
                     ReadOnlySpan<float> addendSpan;
@@ -71,7 +74,7 @@ public class GemmTailTests
                         addendSpan = mode == AddendMode.Separate ? TailCheck.PlaceWith(addend, addendValues, side) : default;
                     }
 
-                    Gemm.Multiply(m, packed, aSpan, k, biasSpan, addendSpan, n, c.Span, n, activation);
+                    Gemm.Multiply(m, packed, aSpan, k, biasSpan, addendSpan, n, c.Span, n, activation, descending);
 
                     Verify(m, n, products, magnitudes, withBias ? biasValues : null,
                         mode == AddendMode.None ? null : addendValues, activation, c.Span, context);

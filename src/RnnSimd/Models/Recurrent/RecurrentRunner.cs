@@ -161,8 +161,14 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     {
         if (Interlocked.Exchange(ref _sessionDisposed, 1) != 0)
             return;
-        _pool?.Dispose();
-        _lease.Release();
+        try
+        {
+            _pool?.Dispose();
+        }
+        finally
+        {
+            _lease.Release();
+        }
     }
 
     public void ThrowIfDisposed()
