@@ -90,6 +90,34 @@ public class ElmanLayerPropertyTests
 
     [Theory]
     [ClassData(typeof(AvailablePaths))]
+    public void A_sequence_cut_into_pieces_of_even_length_gives_the_bits_of_one_Forward(SimdPath path) =>
+        Properties.Check(Arbitraries.ElmanCases(), c =>
+        {
+            // docs/numerics.md: at batch 1 odd steps take k downwards, counted from each Forward's
+            // first step, so pieces of even length (the last one any) keep every step's parity.
+            var d = c.Data();
+            using var layer = d.Layer(path);
+            var session = layer.CreateSession(c.T, c.B);
+            var expected = new float[c.T * c.B * c.H];
+            var expectedFinal = new float[c.B * c.H];
+            session.Forward(d.X, c.T, c.B, expected, expectedFinal, d.InitialState);
+            var output = new float[c.T * c.B * c.H];
+            var state = d.InitialState.ToArray();
+            var final = new float[c.B * c.H];
+            for (int start = 0; start < c.T;)
+            {
+                int steps = Math.Min(2 * (1 + start % 3), c.T - start);
+                session.Forward(d.X.AsSpan(start * c.B * c.X, steps * c.B * c.X), steps, c.B,
+                    output.AsSpan(start * c.B * c.H, steps * c.B * c.H), final, state);
+                state = final.ToArray();
+                start += steps;
+            }
+            Expect.BitIdentical(output, expected, "pieces against one Forward");
+            Expect.BitIdentical(final, expectedFinal, "final state");
+        });
+
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
     public void Projecting_in_blocks_of_any_size_changes_no_bit(SimdPath path) =>
         Properties.Check(Arbitraries.ElmanCases(), c =>
         {
