@@ -115,12 +115,12 @@ internal static unsafe class PackedGemm<TVec, TAct>
         {
             Rest<TOrder>(tile, k, a, data, stride, nr, n, restStart, panels.End - restStart, bias, addend, c);
             for (int g = groups - 1; g >= 0; g--)
-                Vector<Rows4, TOrder>(tile, k, a, data, stride, nr, n, j + 4 * g, bias, addend, c);
+                RowPanels<Rows4, TOrder>(tile, k, a, data, stride, nr, n, j + 4 * g, bias, addend, c);
         }
         else
         {
             for (int g = 0; g < groups; g++)
-                Vector<Rows4, TOrder>(tile, k, a, data, stride, nr, n, j + 4 * g, bias, addend, c);
+                RowPanels<Rows4, TOrder>(tile, k, a, data, stride, nr, n, j + 4 * g, bias, addend, c);
             Rest<TOrder>(tile, k, a, data, stride, nr, n, restStart, panels.End - restStart, bias, addend, c);
         }
     }
@@ -132,15 +132,15 @@ internal static unsafe class PackedGemm<TVec, TAct>
     {
         switch (panels)
         {
-            case 1: Vector<Rows1, TOrder>(tile, k, a, data, stride, nr, n, j, bias, addend, c); break;
-            case 2: Vector<Rows2, TOrder>(tile, k, a, data, stride, nr, n, j, bias, addend, c); break;
-            case 3: Vector<Rows3, TOrder>(tile, k, a, data, stride, nr, n, j, bias, addend, c); break;
+            case 1: RowPanels<Rows1, TOrder>(tile, k, a, data, stride, nr, n, j, bias, addend, c); break;
+            case 2: RowPanels<Rows2, TOrder>(tile, k, a, data, stride, nr, n, j, bias, addend, c); break;
+            case 3: RowPanels<Rows3, TOrder>(tile, k, a, data, stride, nr, n, j, bias, addend, c); break;
         }
     }
 
     /// <summary>Panels j, j+1, … (<typeparamref name="TP"/> of them) for a single row: the matrix–vector tile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Vector<TP, TOrder>(float* tile, int k, float* a, float* data, nint stride, int nr, int n, int j, float* bias, float* addend, float* c)
+    private static void RowPanels<TP, TOrder>(float* tile, int k, float* a, float* data, nint stride, int nr, int n, int j, float* bias, float* addend, float* c)
         where TP : struct, IRowCount
         where TOrder : struct, IKOrder
     {
