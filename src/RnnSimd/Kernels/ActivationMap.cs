@@ -17,6 +17,7 @@ internal static class ActivationMap<TVec, TAct>
     where TVec : struct, IVec<TVec>
     where TAct : struct, IActivation
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ReadOnlySpan<float> source, Span<float> destination)
     {
         int n = source.Length;

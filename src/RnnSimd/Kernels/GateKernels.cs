@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnSimd.Kernels.Activations;
 using RnnSimd.Kernels.Vectors;
 
@@ -30,10 +31,12 @@ internal static unsafe class GateKernels<TVec> where TVec : struct, IVec<TVec>
     /// (= (1 − z)·n + z·h); <paramref name="hg"/>'s n gate already holds h·W_hnᵀ + b_hn.
     /// </summary>
     /// <remarks>
-    /// One pass, unlike the LSTM: split in two like it, the GRU at batch 1 (S3) took 1.7–1.9 ms
-    /// instead of 0.98 ms in BenchmarkDotNet processes (three runs each), though a stopwatch process
-    /// timed both alike; the cause was not found.
+    /// One pass, unlike the LSTM. Split in two like it, the GRU at batch 1 (S3) once took 1.7–1.9 ms
+    /// instead of 0.98 ms in BenchmarkDotNet processes, though a stopwatch process timed both alike:
+    /// most likely BenchmarkDotNet timing tier-0 code, before the kernels were compiled optimized at
+    /// first call (see PackedGemm's remarks); the split was not tried again since.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Gru(float* xp, float* hg, float* hPrev, float* hNext, int chunkStart, int chunkEnd)
     {
         int w = TVec.Count;
@@ -59,6 +62,7 @@ internal static unsafe class GateKernels<TVec> where TVec : struct, IVec<TVec>
     /// h' = o·tanh(c') into <paramref name="hNext"/> (before any projection). The activated gates
     /// are left in <paramref name="hg"/> in place of their pre-activations.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Lstm(float* xp, float* hg, float* cell, float* hNext, int chunkStart, int chunkEnd)
     {
         int w = TVec.Count;

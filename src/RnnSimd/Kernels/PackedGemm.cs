@@ -23,6 +23,15 @@ namespace RnnSimd.Kernels;
 /// vector goes through a stack copy: addend and bias lanes past N are neither read nor written,
 /// and C past N is never touched.</para>
 /// <para>Pointers are trusted here: the validated entry point is <see cref="Gemm"/>.</para>
+/// <para>Every method is either inlined into its caller or compiled fully optimized at its first
+/// call (AggressiveOptimization), as are the loops of the gate kernels and the runners that call
+/// them. With .NET's tiered compilation a kernel would start as unoptimized tier-0 code, where no
+/// vector helper is inlined, and be recompiled only after enough calls and a quiet moment: on a
+/// Zen 5 core a GRU S3 forward's first calls took 102, 75, 75, 60, 19 and 14 ms before settling at
+/// about 1 ms; BenchmarkDotNet, whose pilot then settles on 4 calls per iteration, timed 1.5–2.0 ms
+/// in 8 of 15 processes and 0.8–1.0 ms in the others. Optimized at first call: the first forward
+/// takes 42 ms (the compilation itself), the second 1 ms, and BenchmarkDotNet 0.76–0.84 ms in 5 of
+/// 5 processes.</para>
 /// </remarks>
 internal static unsafe class PackedGemm<TVec, TAct>
     where TVec : struct, IVec<TVec>
@@ -48,6 +57,7 @@ internal static unsafe class PackedGemm<TVec, TAct>
     /// <param name="addend">An M×N matrix added before the bias (may be C itself), or null.</param>
     /// <param name="ldAdd">Floats between addend rows (0 when there is no addend).</param>
     /// <param name="c">C, row-major, <paramref name="ldc"/> floats between rows, N written per row.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int m, PackedMatrix b, float* a, nint lda, float* bias, float* addend, nint ldAdd, float* c, nint ldc)
         => Run(m, b, a, lda, bias, addend, ldAdd, c, ldc, new PanelRange(0, b.PanelCount));
 
@@ -66,6 +76,7 @@ internal static unsafe class PackedGemm<TVec, TAct>
     /// k upwards and alternating interleaved in one process: S2 forward 1.10× faster, S3 1.06×,
     /// LSTM/GRU S3 1.03×. Batched steps gained nothing, so they keep k ascending and their bits.
     /// </param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int m, PackedMatrix b, float* a, nint lda, float* bias, float* addend, nint ldAdd, float* c, nint ldc, PanelRange panels,
         bool descending = false)
     {
@@ -104,6 +115,7 @@ internal static unsafe class PackedGemm<TVec, TAct>
     /// their latency: one tile instead of single panels, measured on a Zen 5 core, runs a 256×96
     /// matrix–vector product (3 panels) 1.84× faster, 200×200 1.26×.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row<TOrder>(float* tile, int k, float* a, float* data, nint stride, int nr, int n, PanelRange panels,
         float* bias, float* addend, float* c)
         where TOrder : struct, IKOrder
@@ -126,6 +138,7 @@ internal static unsafe class PackedGemm<TVec, TAct>
     }
 
     /// <summary>The last one to three panels of a single row, in one matrix–vector tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rest<TOrder>(float* tile, int k, float* a, float* data, nint stride, int nr, int n, int j, int panels,
         float* bias, float* addend, float* c)
         where TOrder : struct, IKOrder
@@ -149,6 +162,7 @@ internal static unsafe class PackedGemm<TVec, TAct>
     }
 
     /// <summary>Every row of A times panel j: eight-row tiles (512-bit) or six-row tiles, then the remainder.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Panel(float* tile, int m, int k, float* a, nint lda, float* data, nint stride, int nr, int n, int j,
         float* bias, float* addend, nint ldAdd, float* c, nint ldc)
     {
@@ -194,6 +208,7 @@ internal static unsafe class PackedGemm<TVec, TAct>
     private static float* Offset(float* p, nint by) => p == null ? null : p + by;
 
     /// <summary>Up to eight rows of A times one panel; <paramref name="cols"/> of its columns are real.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TR>(float* tile, int k, float* a, nint lda, float* bp, float* bias, float* addend, nint ldAdd, float* c, nint ldc, int cols)
         where TR : struct, IRowCount
     {
@@ -281,6 +296,7 @@ internal static unsafe class PackedGemm<TVec, TAct>
     /// shape of a batch-1 step. <paramref name="cols"/> counts the real columns from the first panel
     /// on (only the last panel can be partial, when it is the matrix's last).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileRow<TP, TOrder>(float* tile, int k, float* a, float* bp, nint stride, float* bias, float* addend, float* c, int cols)
         where TP : struct, IRowCount
         where TOrder : struct, IKOrder
@@ -352,7 +368,7 @@ internal static unsafe class PackedGemm<TVec, TAct>
     }
 
     /// <summary>The same epilogue for a vector cut by the end of a row, through a stack copy.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void StorePartial(TVec acc, float* bias, float* addend, float* c, int count)
     {
         float* tmp = stackalloc float[64];

@@ -212,6 +212,7 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     }
 
     /// <summary>One thread's share of the current job: its panels of every product, the same steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index, int count)
     {
         Job job = _job;

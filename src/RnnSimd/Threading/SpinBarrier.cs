@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace RnnSimd.Threading;
 
@@ -26,6 +27,7 @@ internal sealed class SpinBarrier
         _spinTicks = (long)(spin.TotalSeconds * Stopwatch.Frequency);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SignalAndWait()
     {
         int generation = Volatile.Read(ref _generation);

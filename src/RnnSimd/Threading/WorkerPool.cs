@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 
 namespace RnnSimd.Threading;
@@ -116,6 +117,7 @@ internal sealed class WorkerPool : IDisposable
         _callerWaitTicks += Stopwatch.GetTimestamp() - arrived;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WorkerLoop(int index)
     {
         while (true)

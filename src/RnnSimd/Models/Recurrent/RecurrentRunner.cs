@@ -339,6 +339,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     }
 
     /// <summary>One thread's share of the current job.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index, int count)
     {
         Job job = _job;
@@ -376,6 +377,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         public float* Row(int t, int b) => Data + (t * (nint)TimeStride + b * (nint)BatchStride) * RowLength;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunPass(in Job job, int layer, int direction, int index, int count, PassBuffers buffers)
     {
         RecurrentSpec spec = _spec;
@@ -442,6 +444,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
 
     /// <summary>One time step of one layer and direction over this thread's units; ends at a barrier.</summary>
     /// <param name="xpTime">The step's time within the projected block <paramref name="xp"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepRows(in Job job, LayerWeights weights, int t, int xpTime, bool descending, int batch, in Rows xp, in Rows output, int outputColumn,
         float* previous, float* next, float* cell, PassBuffers buffers, PanelRange chunks, int index, int count)
     {
@@ -520,6 +523,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         Barrier(count);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InitializeState(in Job job, int state, float* h, float* cell)
     {
         RecurrentSpec spec = _spec;
@@ -546,6 +550,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StoreFinalState(in Job job, int state, float* h, float* cell)
     {
         RecurrentSpec spec = _spec;
@@ -580,6 +585,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         CopyStates(_spec.NumLayers - 1, output, default);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunStep(in Job job, int index, int count)
     {
         RecurrentSpec spec = _spec;
