@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnSimd.Kernels;
 using RnnSimd.Kernels.Activations;
 using RnnSimd.Kernels.Vectors;
@@ -44,15 +45,18 @@ internal sealed unsafe class ElmanEngine<TVec, TAct>(SimdPath path, ElmanWeights
 {
     public override KernelInfo Kernels { get; } = KernelRegistry.Describe<TVec>(path);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Project(int rows, float* x, float* g, PanelRange panels)
         => PackedGemm<TVec, IdentityActivation>.Run(rows, weights.InputWeights, x, weights.InputSize, weights.Bias, null, 0, g, weights.HiddenSize, panels);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Recur(int batch, float* hPrev, float* g, float* h, PanelRange panels, bool descending)
     {
         int hidden = weights.HiddenSize;
         PackedGemm<TVec, TAct>.Run(batch, weights.RecurrentWeights, hPrev, hidden, null, g, hidden, h, hidden, panels, descending);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Head(int rows, float* h, float* y, PanelRange panels)
         => PackedGemm<TVec, IdentityActivation>.Run(rows, weights.OutputWeights!, h, weights.HiddenSize, weights.OutputBias, null, 0, y, weights.OutputSize, panels);
 }

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace RnnSimd.Threading;
 
@@ -89,6 +89,7 @@ internal sealed class WorkerPool : IDisposable
     internal Action? BeforeWorkerShare { get; set; }
 
     /// <summary>Runs the work on every thread (share 0 on the caller) and returns when all are done.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -105,6 +106,7 @@ internal sealed class WorkerPool : IDisposable
     }
 
     /// <summary>All threads of the current run meet here; the caller's waits are timed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Barrier()
     {
         if (Environment.CurrentManagedThreadId != _callerId)

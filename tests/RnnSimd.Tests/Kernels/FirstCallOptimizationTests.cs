@@ -51,7 +51,18 @@ public class FirstCallOptimizationTests
     [InlineData(typeof(RecurrentRunner), "StoreFinalState")]
     [InlineData(typeof(SpinBarrier), "SignalAndWait")]
     [InlineData(typeof(WorkerPool), "WorkerLoop")]
-    public void The_step_loops_are_optimized_at_first_call(Type type, string method, int parameters = -1)
+    [InlineData(typeof(WorkerPool), "Run")]
+    [InlineData(typeof(WorkerPool), "Barrier")]
+    [InlineData(typeof(ElmanEngine<Vec512, TanhActivation>), "Project")]
+    [InlineData(typeof(ElmanEngine<Vec512, TanhActivation>), "Recur")]
+    [InlineData(typeof(ElmanEngine<Vec512, TanhActivation>), "Head")]
+    [InlineData(typeof(RecurrentEngine<Vec512, TanhActivation>), "Project")]
+    [InlineData(typeof(RecurrentEngine<Vec512, TanhActivation>), "RecurRnn")]
+    [InlineData(typeof(RecurrentEngine<Vec512, TanhActivation>), "Recur")]
+    [InlineData(typeof(RecurrentEngine<Vec512, TanhActivation>), "ProjectHidden")]
+    [InlineData(typeof(RecurrentEngine<Vec512, TanhActivation>), "Gru")]
+    [InlineData(typeof(RecurrentEngine<Vec512, TanhActivation>), "Lstm")]
+    public void The_step_loops_and_the_calls_they_make_per_step_are_optimized_at_first_call(Type type, string method, int parameters = -1)
     {
         // Execute(index, count) runs a thread's share of the steps; Execute() only dispatches it.
         var methods = type.GetMethods(Declared)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnSimd.Kernels;
 using RnnSimd.Kernels.Activations;
 using RnnSimd.Kernels.Vectors;
@@ -54,27 +55,33 @@ internal sealed unsafe class RecurrentEngine<TVec, TAct>(SimdPath path) : Recurr
 {
     public override KernelInfo Kernels { get; } = KernelRegistry.Describe<TVec>(path);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Project(LayerWeights layer, int rows, float* x, nint ldx, float* xp, PanelRange panels)
     {
         PackedMatrix w = layer.Input;
         PackedGemm<TVec, IdentityActivation>.Run(rows, w, x, ldx, layer.InputBias, null, 0, xp, w.Columns, panels);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void RecurRnn(LayerWeights layer, int batch, float* hPrev, nint ldh, float* xp, nint ldxp, float* hNext, PanelRange panels, bool descending)
         => PackedGemm<TVec, TAct>.Run(batch, layer.Recurrent, hPrev, ldh, null, xp, ldxp, hNext, ldh, panels, descending);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Recur(LayerWeights layer, int batch, float* hPrev, nint ldh, float* hg, PanelRange panels, bool descending)
     {
         PackedMatrix w = layer.Recurrent;
         PackedGemm<TVec, IdentityActivation>.Run(batch, w, hPrev, ldh, layer.RecurrentBias, null, 0, hg, w.Columns, panels, descending);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void ProjectHidden(LayerWeights layer, int batch, float* raw, nint ldRaw, float* h, nint ldh, PanelRange panels)
         => PackedGemm<TVec, IdentityActivation>.Run(batch, layer.Projection!, raw, ldRaw, null, null, 0, h, ldh, panels);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Gru(float* xp, float* hg, float* hPrev, float* hNext, int chunkStart, int chunkEnd)
         => GateKernels<TVec>.Gru(xp, hg, hPrev, hNext, chunkStart, chunkEnd);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Lstm(float* xp, float* hg, float* cell, float* hNext, int chunkStart, int chunkEnd)
         => GateKernels<TVec>.Lstm(xp, hg, cell, hNext, chunkStart, chunkEnd);
 }
