@@ -30,8 +30,8 @@ namespace RnnSimd.Kernels;
 /// Zen 5 core a GRU S3 forward's first calls took 102, 75, 75, 60, 19 and 14 ms before settling at
 /// about 1 ms; BenchmarkDotNet, whose pilot then settles on 4 calls per iteration, timed 1.5–2.0 ms
 /// in 8 of 15 processes and 0.8–1.0 ms in the others. Optimized at first call: the first forward
-/// takes 42 ms (the compilation itself), the second 1 ms, and BenchmarkDotNet 0.76–0.84 ms in 5 of
-/// 5 processes.</para>
+/// took 42 ms (the compilation itself), the second 1 ms, and BenchmarkDotNet 0.76–0.84 ms in 5 of
+/// 5 processes. That first call is now made when a session is created (<see cref="KernelWarmUp{TVec}"/>).</para>
 /// </remarks>
 internal static unsafe class PackedGemm<TVec, TAct>
     where TVec : struct, IVec<TVec>

@@ -22,6 +22,12 @@ internal abstract unsafe class ElmanEngine
     /// <summary>y (rows×Y) = h·W_hy + b_y, columns of <paramref name="panels"/> (of W_hy): the output head.</summary>
     public abstract void Head(int rows, float* h, float* y, PanelRange panels);
 
+    /// <summary>
+    /// Runs every kernel variant a session can reach (<see cref="KernelWarmUp{TVec}"/>): steps of up
+    /// to <paramref name="stepRows"/> rows, projections and heads of up to <paramref name="productRows"/>.
+    /// </summary>
+    public abstract void WarmUp(int stepRows, int productRows);
+
     public abstract KernelInfo Kernels { get; }
 
     public static ElmanEngine Create(SimdPath path, Nonlinearity nonlinearity, ElmanWeights weights) => path switch
@@ -44,6 +50,12 @@ internal sealed unsafe class ElmanEngine<TVec, TAct>(SimdPath path, ElmanWeights
     where TAct : struct, IActivation
 {
     public override KernelInfo Kernels { get; } = KernelRegistry.Describe<TVec>(path);
+
+    public override void WarmUp(int stepRows, int productRows)
+    {
+        KernelWarmUp<TVec>.Gemm<IdentityActivation>(path, productRows);
+        KernelWarmUp<TVec>.Gemm<TAct>(path, stepRows);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Project(int rows, float* x, float* g, PanelRange panels)

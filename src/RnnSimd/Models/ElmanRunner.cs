@@ -68,6 +68,40 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         _lease = new WeightsLease(weights, owner);
         if (threads > 1)
             _pool = new WorkerPool(threads, this, "RnnSimd session");
+        try
+        {
+            WarmUp();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Compiles every kernel variant the session can reach (<see cref="KernelWarmUp{TVec}"/>),
+    /// then runs a forward over two steps of zeros at the largest batch, so that the first call
+    /// pays neither the JIT of the step loop and the threads' meeting points nor first-touch page
+    /// faults in the session's buffers. It leaves no trace: the step state is reset, and the
+    /// busy-core pause forgets the call, whose workers may be late only because they have just
+    /// started.
+    /// </summary>
+    private void WarmUp()
+    {
+        _engine.WarmUp(MaxBatch, (int)Math.Min(int.MaxValue, (long)MaxSequenceLength * MaxBatch));
+        foreach (float[] buffer in (ReadOnlySpan<float[]>)[_zeros, _stateA, _stateB, _sequence])
+            Array.Clear(buffer);
+        int steps = Math.Min(2, MaxSequenceLength);
+        int rows = steps * MaxBatch;
+        var x = new float[rows * _weights.InputSize];
+        var final = new float[MaxBatch * _weights.HiddenSize];
+        if (_weights.OutputWeights is null)
+            RunLayer(x, steps, MaxBatch, new float[rows * _weights.HiddenSize], final, default);
+        else
+            RunNetwork(x, steps, MaxBatch, new float[rows * _weights.OutputSize], final, default);
+        Reset(default, MaxBatch);
+        _pool?.ForgetLateCalls();
     }
 
     private readonly WeightsLease _lease;

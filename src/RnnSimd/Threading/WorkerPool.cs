@@ -85,6 +85,12 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>How calls have gone; replaceable so that tests can set the pause.</summary>
     internal ContentionBackoff Backoff { get; set; } = new();
 
+    /// <summary>
+    /// Forgets how calls have gone so far (late calls, pause): after a session's warm-up call,
+    /// whose workers may have been late only because they had just started.
+    /// </summary>
+    public void ForgetLateCalls() => Backoff = new ContentionBackoff();
+
     /// <summary>Test hook: run by each worker before its share, e.g. to make it late.</summary>
     internal Action? BeforeWorkerShare { get; set; }
 

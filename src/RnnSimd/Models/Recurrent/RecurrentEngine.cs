@@ -32,6 +32,13 @@ internal abstract unsafe class RecurrentEngine
     /// <summary>One row of an LSTM step (c in place; h before projection) over chunks [<paramref name="chunkStart"/>, <paramref name="chunkEnd"/>).</summary>
     public abstract void Lstm(float* xp, float* hg, float* cell, float* hNext, int chunkStart, int chunkEnd);
 
+    /// <summary>
+    /// Runs every kernel variant a session of <paramref name="cell"/> can reach
+    /// (<see cref="KernelWarmUp{TVec}"/>): steps of up to <paramref name="stepRows"/> rows,
+    /// projections of up to <paramref name="productRows"/>.
+    /// </summary>
+    public abstract void WarmUp(RecurrentCell cell, int stepRows, int productRows);
+
     public abstract KernelInfo Kernels { get; }
 
     public static RecurrentEngine Create(SimdPath path, Nonlinearity nonlinearity) => path switch
@@ -54,6 +61,15 @@ internal sealed unsafe class RecurrentEngine<TVec, TAct>(SimdPath path) : Recurr
     where TAct : struct, IActivation
 {
     public override KernelInfo Kernels { get; } = KernelRegistry.Describe<TVec>(path);
+
+    public override void WarmUp(RecurrentCell cell, int stepRows, int productRows)
+    {
+        KernelWarmUp<TVec>.Gemm<IdentityActivation>(path, productRows);
+        if (cell == RecurrentCell.Rnn)
+            KernelWarmUp<TVec>.Gemm<TAct>(path, stepRows);
+        else
+            KernelWarmUp<TVec>.Gates();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Project(LayerWeights layer, int rows, float* x, nint ldx, float* xp, PanelRange panels)

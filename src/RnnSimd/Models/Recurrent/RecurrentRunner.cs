@@ -141,6 +141,40 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         _lease = new WeightsLease(weights, owner);
         if (threads > 1)
             _pool = new WorkerPool(threads, this, "RnnSimd session");
+        try
+        {
+            WarmUp();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Compiles every kernel variant the session can reach (<see cref="KernelWarmUp{TVec}"/>),
+    /// then runs a forward over two steps of zeros at the largest batch, so that the first call
+    /// pays neither the JIT of the passes and the threads' meeting points nor first-touch page
+    /// faults in the session's buffers. A forward leaves the step state alone; the busy-core pause
+    /// forgets the call, whose workers may be late only because they have just started.
+    /// </summary>
+    private void WarmUp()
+    {
+        _engine.WarmUp(_spec.Cell, MaxBatch, (int)Math.Min(int.MaxValue, (long)MaxSequenceLength * MaxBatch));
+        foreach (PassBuffers pass in _passes)
+        {
+            foreach (float[] buffer in (ReadOnlySpan<float[]>)[pass.Xp, pass.Hg, pass.Raw, pass.HA, pass.HB, pass.Cell])
+                Array.Clear(buffer);
+        }
+        foreach (float[] buffer in (ReadOnlySpan<float[]>)[_sequenceA, _sequenceB, .. _stepH, .. _stepC])
+            Array.Clear(buffer);
+        int steps = Math.Min(2, MaxSequenceLength);
+        int rows = steps * MaxBatch;
+        RecurrentSpec spec = _spec;
+        Forward(new float[rows * spec.InputSize], steps, MaxBatch, new float[rows * spec.OutputSize],
+            default, default, default, default, default, batchFirst: false);
+        _pool?.ForgetLateCalls();
     }
 
     private static float[] Pinned(long length) => GC.AllocateArray<float>(checked((int)length), pinned: true);
