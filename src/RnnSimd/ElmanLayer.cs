@@ -107,10 +107,11 @@ public sealed class ElmanLayer : IDisposable
     /// <summary>
     /// Creates a session: its buffers are allocated now, for up to <paramref name="maxSequenceLength"/>
     /// steps of up to <paramref name="maxBatch"/> rows, so that its Forward and Step allocate nothing.
-    /// The kernels its calls can reach are compiled now too, and one forward over two steps of zeros
-    /// runs, so that no call waits for the JIT: the first session of a SIMD path in a process takes
-    /// some tens of milliseconds to create (60–120 ms measured on a Zen 5 core), later ones little
-    /// more than their buffers.
+    /// The kernels and step loops its calls can reach are compiled now too (a forward over two steps
+    /// of zeros and two Steps run), so that no call waits for the optimizing JIT; only the public
+    /// entry points compile, quickly, at their first call. The first session of a SIMD path in a
+    /// process takes some tens of milliseconds to create (60–120 ms measured on a Zen 5 core); later
+    /// ones compile only what no earlier session reached.
     /// </summary>
     /// <param name="maxSequenceLength">The longest sequence Forward will be given.</param>
     /// <param name="maxBatch">The largest batch Forward and Step will be given.</param>

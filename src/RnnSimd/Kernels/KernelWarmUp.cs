@@ -11,13 +11,14 @@ namespace RnnSimd.Kernels;
 /// <para>The kernels are compiled fully optimized at their first call (see
 /// <see cref="PackedGemm{TVec, TAct}"/>'s remarks), which takes about 40 ms of JIT on a Zen 5 core:
 /// without this, a streaming user's first step, and the first call at each new batch size (whose
-/// row remainder selects another tile), would wait for it. Each tile shape is its own generic
-/// instantiation, so every row count a session can reach up to <see cref="MaxRows"/> (past which
-/// no new combination of tiles appears) is run, in both panel orders, over full and partial
+/// row remainder selects other tiles), would wait for it. Each tile height is its own generic
+/// instantiation and each row count a combination of tiles, so every row count a session can
+/// reach up to <see cref="MaxRows"/> (every combination appears by 18) is run, in both panel orders, over full and partial
 /// panels, and over one to four panels (the batch-1 tiles). Only reachable row counts: compiling
 /// all variants of every activation takes about 150 ms, a batch-1 session's about 50.</para>
-/// <para>After the first session of a path in a process this costs microseconds: the products are
-/// 1 deep (K = 1) and at most <see cref="MaxRows"/> rows.</para>
+/// <para>What an earlier session of the process compiled is not compiled again, and running the
+/// variants costs microseconds: the products are 1 deep (K = 1) and at most <see cref="MaxRows"/>
+/// rows.</para>
 /// </remarks>
 internal static unsafe class KernelWarmUp<TVec> where TVec : struct, IVec<TVec>
 {

@@ -66,10 +66,10 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         _sequence = GC.AllocateArray<float>((int)sequenceLength, pinned: true);
         Threads = threads;
         _lease = new WeightsLease(weights, owner);
-        if (threads > 1)
-            _pool = new WorkerPool(threads, this, "RnnSimd session");
         try
         {
+            if (threads > 1)
+                _pool = new WorkerPool(threads, this, "RnnSimd session");
             WarmUp();
         }
         catch
@@ -81,25 +81,37 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
 
     /// <summary>
     /// Compiles every kernel variant the session can reach (<see cref="KernelWarmUp{TVec}"/>),
-    /// then runs a forward over two steps of zeros at the largest batch, so that the first call
-    /// pays neither the JIT of the step loop and the threads' meeting points nor first-touch page
-    /// faults in the session's buffers. It leaves no trace: the step state is reset, and the
-    /// busy-core pause forgets the call, whose workers may be late only because they have just
-    /// started.
+    /// touches every buffer, then runs a forward over two steps of zeros and two Steps, so that the
+    /// first calls pay neither the JIT of the step loops and the threads' meeting points nor
+    /// first-touch page faults. The calls run at the smallest batch that takes the largest batch's
+    /// choice between the workers and the caller alone (<see cref="WarmUpSizes"/>). They leave no
+    /// trace: the step state is reset, and the busy-core pause forgets them, since workers that
+    /// have just started may be late.
     /// </summary>
     private void WarmUp()
     {
+        int h = _weights.HiddenSize, x = _weights.InputSize;
+        int outputWidth = _weights.OutputWeights is null ? h : _weights.OutputSize;
         _engine.WarmUp(MaxBatch, (int)Math.Min(int.MaxValue, (long)MaxSequenceLength * MaxBatch));
         foreach (float[] buffer in (ReadOnlySpan<float[]>)[_zeros, _stateA, _stateB, _sequence])
             Array.Clear(buffer);
-        int steps = Math.Min(2, MaxSequenceLength);
-        int rows = steps * MaxBatch;
-        var x = new float[rows * _weights.InputSize];
-        var final = new float[MaxBatch * _weights.HiddenSize];
-        if (_weights.OutputWeights is null)
-            RunLayer(x, steps, MaxBatch, new float[rows * _weights.HiddenSize], final, default);
-        else
-            RunNetwork(x, steps, MaxBatch, new float[rows * _weights.OutputSize], final, default);
+        int batch = WarmUpSizes.Batch(MaxBatch, (long)h * (x + h), ParallelStepThreshold, _pool is not null);
+        int steps = WarmUpSizes.Steps(MaxSequenceLength, batch, x, h, outputWidth);
+        if (steps > 0)
+        {
+            var input = new float[steps * batch * x];
+            var output = new float[steps * batch * outputWidth];
+            var final = new float[batch * h];
+            if (_weights.OutputWeights is null)
+                RunLayer(input, steps, batch, output, final, default);
+            else
+                RunNetwork(input, steps, batch, output, final, default);
+            Reset(default, batch);
+            // A layer's Step has no head: its output is the state itself.
+            Span<float> y = _weights.OutputWeights is null ? default : output;
+            Step(input, y);
+            Step(input, y);
+        }
         Reset(default, MaxBatch);
         _pool?.ForgetLateCalls();
     }

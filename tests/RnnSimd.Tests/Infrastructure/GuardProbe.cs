@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using System.Runtime.CompilerServices;
 
 namespace RnnSimd.Tests.Infrastructure;
@@ -73,40 +71,7 @@ public static unsafe class GuardProbe
 
     /// <summary>Runs a child probe and returns its exit code (128 + signal when a signal killed it) and output.</summary>
     public static (int ExitCode, string Stdout, string Stderr) RunChild(Mode mode, TimeSpan timeout)
-    {
-        string host = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
-        // Under user-mode emulation (the ARM64 CI run) the kernel cannot exec the foreign binary
-        // itself: RNNSIMD_EMULATOR names the emulator command line to put in front of it.
-        string[] emulator = (Environment.GetEnvironmentVariable("RNNSIMD_EMULATOR") ?? "")
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var start = new ProcessStartInfo(emulator.Length > 0 ? emulator[0] : host)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (emulator.Length > 0)
-        {
-            foreach (string argument in emulator.Skip(1))
-                start.ArgumentList.Add(argument);
-            start.ArgumentList.Add(host);
-        }
-        // Run through `dotnet x.dll` (e.g. under some runners): hand the test assembly to the same host.
-        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            start.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
-        start.Environment[Variable] = mode.ToString();
         // A crash dump of a deliberate crash would only cost time and disk.
-        start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
-
-        using var child = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {host}.");
-        var stdout = child.StandardOutput.ReadToEndAsync();
-        var stderr = child.StandardError.ReadToEndAsync();
-        if (!child.WaitForExit(timeout))
-        {
-            child.Kill();
-            throw new TimeoutException($"Guard probe {mode} did not finish within {timeout}.");
-        }
-        child.WaitForExit();
-        return (child.ExitCode, stdout.Result, stderr.Result);
-    }
+        => ChildProcess.Run(new Dictionary<string, string> { [Variable] = mode.ToString(), ["DOTNET_DbgEnableMiniDump"] = "0" },
+            timeout, $"Guard probe {mode}");
 }

@@ -139,10 +139,10 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         }
 
         _lease = new WeightsLease(weights, owner);
-        if (threads > 1)
-            _pool = new WorkerPool(threads, this, "RnnSimd session");
         try
         {
+            if (threads > 1)
+                _pool = new WorkerPool(threads, this, "RnnSimd session");
             WarmUp();
         }
         catch
@@ -154,14 +154,17 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
 
     /// <summary>
     /// Compiles every kernel variant the session can reach (<see cref="KernelWarmUp{TVec}"/>),
-    /// then runs a forward over two steps of zeros at the largest batch, so that the first call
-    /// pays neither the JIT of the passes and the threads' meeting points nor first-touch page
-    /// faults in the session's buffers. A forward leaves the step state alone; the busy-core pause
-    /// forgets the call, whose workers may be late only because they have just started.
+    /// touches every buffer, then runs a forward over two steps of zeros and, for a unidirectional
+    /// network, two Steps, so that the first calls pay neither the JIT of the passes and the
+    /// threads' meeting points nor first-touch page faults. The calls run at the smallest batch that
+    /// takes the largest batch's choice between the workers and the caller alone
+    /// (<see cref="WarmUpSizes"/>). They leave no trace: the step state is reset, and the busy-core
+    /// pause forgets them, since workers that have just started may be late.
     /// </summary>
     private void WarmUp()
     {
-        _engine.WarmUp(_spec.Cell, MaxBatch, (int)Math.Min(int.MaxValue, (long)MaxSequenceLength * MaxBatch));
+        RecurrentSpec spec = _spec;
+        _engine.WarmUp(spec.Cell, MaxBatch, (int)Math.Min(int.MaxValue, (long)MaxSequenceLength * MaxBatch));
         foreach (PassBuffers pass in _passes)
         {
             foreach (float[] buffer in (ReadOnlySpan<float[]>)[pass.Xp, pass.Hg, pass.Raw, pass.HA, pass.HB, pass.Cell])
@@ -169,11 +172,22 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         }
         foreach (float[] buffer in (ReadOnlySpan<float[]>)[_sequenceA, _sequenceB, .. _stepH, .. _stepC])
             Array.Clear(buffer);
-        int steps = Math.Min(2, MaxSequenceLength);
-        int rows = steps * MaxBatch;
-        RecurrentSpec spec = _spec;
-        Forward(new float[rows * spec.InputSize], steps, MaxBatch, new float[rows * spec.OutputSize],
-            default, default, default, default, default, batchFirst: false);
+        int batch = WarmUpSizes.Batch(MaxBatch, (long)_layout.Columns * (spec.InputSize + spec.HiddenOutputSize),
+            ParallelStepThreshold, _pool is not null);
+        int steps = WarmUpSizes.Steps(MaxSequenceLength, batch, spec.InputSize, spec.OutputSize);
+        if (steps > 0)
+        {
+            var input = new float[steps * batch * spec.InputSize];
+            var output = new float[steps * batch * spec.OutputSize];
+            Forward(input, steps, batch, output, default, default, default, default, default, batchFirst: false);
+            if (!spec.Bidirectional)
+            {
+                Reset(default, default, batch);
+                Step(input, output);
+                Step(input, output);
+                Reset(default, default, MaxBatch);
+            }
+        }
         _pool?.ForgetLateCalls();
     }
 

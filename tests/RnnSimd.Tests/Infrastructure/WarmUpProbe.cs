@@ -1,0 +1,127 @@
+using System.Runtime.CompilerServices;
+using RnnSimd.Tests.Generators;
+
+namespace RnnSimd.Tests.Infrastructure;
+
+/// <summary>
+/// In a child copy of this test executable, with the JIT's summary of every method it compiles
+/// written to a file: creates one session of each kind on one SIMD path, then, between two marker
+/// methods, makes its first calls and calls at every batch size and length. Whatever the JIT
+/// compiles between the markers is what a user's calls would wait for. A child, because in the test
+/// process other tests have long since compiled every kernel.
+/// </summary>
+public static class WarmUpProbe
+{
+    public const string Variable = "RNNSIMD_WARMUP_PROBE";
+
+    public const int MaxSteps = 6;
+    public const int MaxBatch = 11;
+
+#pragma warning disable CA2255 // deliberate: the probe must run before the test framework's entry point
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void RunIfRequested()
+    {
+        string? requested = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrEmpty(requested))
+            return;
+        Run(Enum.Parse<SimdPath>(requested));
+        Environment.Exit(0);
+    }
+
+    /// <summary>Runs the probe in a child, the JIT summary going to <paramref name="jitLog"/>.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunChild(SimdPath path, string jitLog, TimeSpan timeout)
+        => ChildProcess.Run(new Dictionary<string, string>
+        {
+            [Variable] = path.ToString(),
+            ["DOTNET_JitStdOutFile"] = jitLog,
+            ["DOTNET_JitDisasmSummary"] = "1",
+        }, timeout, $"Warm-up probe on {path}");
+
+    // One marker type per scenario: each Begin<T> and End<T> is its own instantiation, compiled (and
+    // so named in the JIT summary) exactly when the scenario reaches it.
+    private readonly struct ElmanLayerCalls;
+    private readonly struct ElmanNetworkCalls;
+    private readonly struct RnnReluCalls;
+    private readonly struct GruCalls;
+    private readonly struct LstmCalls;
+    private readonly struct LstmProjectionCalls;
+    private readonly struct BidirectionalGruCalls;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Begin<TScenario>() => Console.Out.Flush();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void End<TScenario>() => Console.Out.Flush();
+
+    private static readonly ElmanCase Elman = new(T: MaxSteps, B: MaxBatch, X: 5, H: 37, Y: 3, Bias: true, Act: Nonlinearity.Tanh,
+        InitialState: false, Scale: 1f, Seed: 5);
+
+    private static void Run(SimdPath path)
+    {
+        var d = Elman.Data();
+        using (var layer = d.Layer(path))
+        using (var session = layer.CreateSession(MaxSteps, MaxBatch))
+        {
+            var output = new float[MaxSteps * MaxBatch * Elman.H];
+            var final = new float[MaxBatch * Elman.H];
+            Calls<ElmanLayerCalls>(batch =>
+            {
+                session.Reset(batch);
+                session.Step(d.X, final);
+                session.Step(d.X, final);
+                for (int steps = 1; steps <= MaxSteps; steps++)
+                    session.Forward(d.X, steps, batch, output, final);
+            });
+        }
+        using (var network = d.Network(path))
+        using (var session = network.CreateSession(MaxSteps, MaxBatch))
+        {
+            var output = new float[MaxSteps * MaxBatch * Elman.Y];
+            var final = new float[MaxBatch * Elman.H];
+            Calls<ElmanNetworkCalls>(batch =>
+            {
+                session.Reset(batch);
+                session.Step(d.X, output);
+                session.Step(d.X, output);
+                for (int steps = 1; steps <= MaxSteps; steps++)
+                    session.Forward(d.X, steps, batch, output, final);
+            });
+        }
+        Recurrent<RnnReluCalls>(path, RecurrentCell.Rnn, Nonlinearity.Relu, proj: 0, bidirectional: false);
+        Recurrent<GruCalls>(path, RecurrentCell.Gru, Nonlinearity.Tanh, proj: 0, bidirectional: false);
+        Recurrent<LstmCalls>(path, RecurrentCell.Lstm, Nonlinearity.Tanh, proj: 0, bidirectional: false);
+        Recurrent<LstmProjectionCalls>(path, RecurrentCell.Lstm, Nonlinearity.Tanh, proj: 3, bidirectional: false);
+        Recurrent<BidirectionalGruCalls>(path, RecurrentCell.Gru, Nonlinearity.Tanh, proj: 0, bidirectional: true);
+    }
+
+    private static void Recurrent<TScenario>(SimdPath path, RecurrentCell cell, Nonlinearity act, int proj, bool bidirectional)
+    {
+        var c = new RecurrentCase(cell, act, Layers: 2, bidirectional, Bias: true, proj, T: MaxSteps, B: MaxBatch, X: 5, H: 37,
+            BatchFirst: false, H0: false, C0: false, Lengths: false, Scale: 1f, Seed: 7);
+        var d = c.Data();
+        using var network = d.Network(path);
+        using var session = network.CreateSession(MaxSteps, MaxBatch);
+        var output = new float[MaxSteps * MaxBatch * c.Spec.OutputSize];
+        Calls<TScenario>(batch =>
+        {
+            if (!bidirectional)
+            {
+                session.Reset(batch);
+                session.Step(d.X, output);
+                session.Step(d.X, output);
+            }
+            for (int steps = 1; steps <= MaxSteps; steps++)
+                session.Forward(d.X, steps, batch, output);
+        });
+    }
+
+    /// <summary>The session's first calls, at the largest batch, then calls at every batch size, between the markers.</summary>
+    private static void Calls<TScenario>(Action<int> calls)
+    {
+        Begin<TScenario>();
+        for (int batch = MaxBatch; batch >= 1; batch--)
+            calls(batch);
+        End<TScenario>();
+    }
+}
