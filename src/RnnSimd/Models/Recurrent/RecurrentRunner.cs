@@ -153,13 +153,9 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     }
 
     /// <summary>
-    /// Compiles every kernel variant the session can reach (<see cref="KernelWarmUp{TVec}"/>),
-    /// touches every buffer, then runs a forward over two steps of zeros and, for a unidirectional
-    /// network, two Steps, so that the first calls pay neither the JIT of the passes and the
-    /// threads' meeting points nor first-touch page faults. The calls run at the smallest batch that
-    /// takes the largest batch's choice between the workers and the caller alone
-    /// (<see cref="WarmUpSizes"/>). They leave no trace: the step state is reset, and the busy-core
-    /// pause forgets them, since workers that have just started may be late.
+    /// The session's warm-up, as <see cref="ElmanRunner"/>'s: the kernels, every buffer touched, a
+    /// forward over two steps of zeros and (unidirectional networks only) two Steps, at the
+    /// smallest batch that takes the workers' path if the largest does; no trace left.
     /// </summary>
     private void WarmUp()
     {
