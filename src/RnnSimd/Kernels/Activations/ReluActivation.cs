@@ -10,5 +10,5 @@ internal readonly struct ReluActivation : IActivation
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Invoke<TVec>(TVec x) where TVec : struct, IVec<TVec>
-        => TVec.Select(TVec.LessThan(x, TVec.Zero), TVec.Zero, x);
+        => TVec.SelectWhereLess(x, TVec.Zero, TVec.Zero, x);
 }

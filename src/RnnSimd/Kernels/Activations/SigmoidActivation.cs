@@ -32,7 +32,7 @@ internal readonly struct SigmoidActivation : IActivation
         TVec xc = TVec.Min(TVec.Max(x, limit), TVec.Broadcast(SaturationClamp));
         TVec e = ExpKernel.ExpClamped(TVec.Subtract(TVec.Zero, xc));
         TVec result = TVec.Divide(TVec.Broadcast(1f), TVec.Add(TVec.Broadcast(1f), e));
-        result = TVec.Select(TVec.LessThan(x, limit), TVec.Zero, result);
-        return TVec.Select(TVec.IsNaN(x), x, result);
+        result = TVec.SelectWhereLess(x, limit, TVec.Zero, result);
+        return TVec.SelectWhereNaN(x, x, result);
     }
 }

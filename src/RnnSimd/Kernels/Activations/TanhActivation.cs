@@ -43,8 +43,8 @@ internal readonly struct TanhActivation : IActivation
         p = TVec.MulAdd(p, z, TVec.Broadcast(T3));
         p = TVec.MulAdd(p, z, TVec.Broadcast(T4));
         TVec small = TVec.MulAdd(TVec.Multiply(p, z), ys, ys);
-        TVec tiny = TVec.Select(TVec.LessThan(y, TVec.Broadcast(SmallestNormal)), TVec.Zero, y);
-        small = TVec.Select(TVec.LessThan(y, TVec.Broadcast(IdentityLimit)), tiny, small);
+        TVec tiny = TVec.SelectWhereLess(y, TVec.Broadcast(SmallestNormal), TVec.Zero, y);
+        small = TVec.SelectWhereLess(y, TVec.Broadcast(IdentityLimit), tiny, small);
 
         // The large branch is kept only from PolynomialLimit on: clamping its argument up to there
         // changes no kept lane and keeps a tiny or subnormal x from making 2x, and everything
@@ -53,8 +53,8 @@ internal readonly struct TanhActivation : IActivation
         TVec e = ExpKernel.ExpClamped(TVec.Add(yc, yc));
         TVec large = TVec.Subtract(TVec.Broadcast(1f), TVec.Divide(TVec.Broadcast(2f), TVec.Add(e, TVec.Broadcast(1f))));
 
-        TVec result = TVec.Select(TVec.LessThan(y, TVec.Broadcast(PolynomialLimit)), small, large);
+        TVec result = TVec.SelectWhereLess(y, TVec.Broadcast(PolynomialLimit), small, large);
         result = TVec.CopySign(result, x);
-        return TVec.Select(TVec.IsNaN(x), x, result);
+        return TVec.SelectWhereNaN(x, x, result);
     }
 }

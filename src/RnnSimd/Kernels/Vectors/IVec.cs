@@ -8,8 +8,7 @@ namespace RnnSimd.Kernels.Vectors;
 /// costs nothing at run time and there is one copy of each kernel's source, not four.
 /// </summary>
 /// <remarks>
-/// Comparison results are masks in the same type (all bits set where true), as the hardware makes
-/// them. <see cref="MulAdd"/> is fused where the CPU has FMA and a multiply plus an add elsewhere:
+/// <see cref="MulAdd"/> is fused where the CPU has FMA and a multiply plus an add elsewhere:
 /// a correctly rounded fused multiply-add is emulated in software on CPUs without FMA and costs
 /// several times more than the two operations it replaces.
 /// </remarks>
@@ -58,13 +57,16 @@ internal interface IVec<TSelf> where TSelf : struct, IVec<TSelf>
     /// <summary>The magnitude of <paramref name="magnitude"/> with the sign of <paramref name="sign"/>.</summary>
     static abstract TSelf CopySign(TSelf magnitude, TSelf sign);
 
-    static abstract TSelf LessThan(TSelf a, TSelf b);
+    /// <summary>Where a &lt; b, <paramref name="ifTrue"/>, else <paramref name="ifFalse"/> (a NaN lane compares false).</summary>
+    /// <remarks>
+    /// Comparison and selection are one call: with the mask returned in this struct and passed
+    /// back, the JIT moved AVX-512's mask register into a vector and back, three instructions
+    /// where one masked blend does (seen in its listing of the sigmoid).
+    /// </remarks>
+    static abstract TSelf SelectWhereLess(TSelf a, TSelf b, TSelf ifTrue, TSelf ifFalse);
 
-    /// <summary>All bits set in lanes that hold NaN.</summary>
-    static abstract TSelf IsNaN(TSelf a);
-
-    /// <summary>Where <paramref name="mask"/> is set, <paramref name="ifTrue"/>, else <paramref name="ifFalse"/>.</summary>
-    static abstract TSelf Select(TSelf mask, TSelf ifTrue, TSelf ifFalse);
+    /// <summary>Where <paramref name="a"/> is NaN, <paramref name="ifNaN"/>, else <paramref name="otherwise"/>.</summary>
+    static abstract TSelf SelectWhereNaN(TSelf a, TSelf ifNaN, TSelf otherwise);
 }
 
 /// <summary>Span helpers shared by the kernels.</summary>

@@ -65,12 +65,10 @@ internal readonly struct Vec128 : IVec<Vec128>
         => new(Vector128.ConditionalSelect(Vector128.Create(-0.0f), sign.V, magnitude.V));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vec128 LessThan(Vec128 a, Vec128 b) => new(Vector128.LessThan(a.V, b.V));
+    public static Vec128 SelectWhereLess(Vec128 a, Vec128 b, Vec128 ifTrue, Vec128 ifFalse)
+        => new(Vector128.ConditionalSelect(Vector128.LessThan(a.V, b.V), ifTrue.V, ifFalse.V));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vec128 IsNaN(Vec128 a) => new(~Vector128.Equals(a.V, a.V));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vec128 Select(Vec128 mask, Vec128 ifTrue, Vec128 ifFalse)
-        => new(Vector128.ConditionalSelect(mask.V, ifTrue.V, ifFalse.V));
+    public static Vec128 SelectWhereNaN(Vec128 a, Vec128 ifNaN, Vec128 otherwise)
+        => new(Vector128.ConditionalSelect(Vector128.IsNaN(a.V), ifNaN.V, otherwise.V));
 }

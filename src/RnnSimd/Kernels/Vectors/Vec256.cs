@@ -65,12 +65,10 @@ internal readonly struct Vec256 : IVec<Vec256>
         => new(Vector256.ConditionalSelect(Vector256.Create(-0.0f), sign.V, magnitude.V));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vec256 LessThan(Vec256 a, Vec256 b) => new(Vector256.LessThan(a.V, b.V));
+    public static Vec256 SelectWhereLess(Vec256 a, Vec256 b, Vec256 ifTrue, Vec256 ifFalse)
+        => new(Vector256.ConditionalSelect(Vector256.LessThan(a.V, b.V), ifTrue.V, ifFalse.V));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vec256 IsNaN(Vec256 a) => new(~Vector256.Equals(a.V, a.V));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vec256 Select(Vec256 mask, Vec256 ifTrue, Vec256 ifFalse)
-        => new(Vector256.ConditionalSelect(mask.V, ifTrue.V, ifFalse.V));
+    public static Vec256 SelectWhereNaN(Vec256 a, Vec256 ifNaN, Vec256 otherwise)
+        => new(Vector256.ConditionalSelect(Vector256.IsNaN(a.V), ifNaN.V, otherwise.V));
 }

@@ -66,15 +66,10 @@ internal readonly struct VecScalar : IVec<VecScalar>
     public static VecScalar CopySign(VecScalar magnitude, VecScalar sign) => new(MathF.CopySign(magnitude.V, sign.V));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static VecScalar LessThan(VecScalar a, VecScalar b) => Mask(a.V < b.V);
+    public static VecScalar SelectWhereLess(VecScalar a, VecScalar b, VecScalar ifTrue, VecScalar ifFalse)
+        => a.V < b.V ? ifTrue : ifFalse;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static VecScalar IsNaN(VecScalar a) => Mask(float.IsNaN(a.V));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static VecScalar Select(VecScalar mask, VecScalar ifTrue, VecScalar ifFalse)
-        => BitConverter.SingleToInt32Bits(mask.V) != 0 ? ifTrue : ifFalse;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static VecScalar Mask(bool set) => new(BitConverter.Int32BitsToSingle(set ? -1 : 0));
+    public static VecScalar SelectWhereNaN(VecScalar a, VecScalar ifNaN, VecScalar otherwise)
+        => float.IsNaN(a.V) ? ifNaN : otherwise;
 }
