@@ -93,9 +93,13 @@ public sealed record RecurrentSpec(
                 throw new ArgumentOutOfRangeException(nameof(ProjSize), ProjSize,
                     $"ProjSize = {ProjSize} must be 0 (none) or 1..{HiddenSize - 1} (less than HiddenSize = {HiddenSize}).");
         }
-        long gh = (long)Gates * HiddenSize;
-        if (gh * Math.Max(InputSize, Math.Max(OutputSize, HiddenOutputSize)) > Array.MaxLength)
+        // Packed, each gate's units are padded to whole panels: with H = 1 a gate takes 32 columns
+        // on the 512-bit path (the widest, so the limit holds on every path).
+        int panel = Kernels.PackedMatrix.VectorsPerPanel * System.Runtime.Intrinsics.Vector512<float>.Count;
+        long paddedColumns = (long)Gates * ((HiddenSize + (long)panel - 1) / panel * panel);
+        if (paddedColumns * Math.Max(InputSize, Math.Max(OutputSize, HiddenOutputSize)) > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(HiddenSize), HiddenSize,
-                $"HiddenSize = {HiddenSize} with InputSize = {InputSize}: a weight matrix would not fit in one array.");
+                $"HiddenSize = {HiddenSize} with InputSize = {InputSize}: a weight matrix, its gates padded to whole " +
+                $"panels of {panel} units, would have more elements than one array holds ({Array.MaxLength}).");
     }
 }

@@ -29,6 +29,16 @@ internal sealed record BenchShape(string Name, int SequenceLength, int Batch, in
     /// <summary>Why these sizes cannot be run (an array would exceed what .NET holds), or null.</summary>
     public string? SizeProblem(int gates)
     {
+        var cell = gates switch { 3 => RecurrentCell.Gru, 4 => RecurrentCell.Lstm, _ => RecurrentCell.Rnn };
+        try
+        {
+            // The network's own limits, which count the packed weights' padding.
+            new RecurrentSpec(cell, InputSize, HiddenSize).Validate();
+        }
+        catch (ArgumentException e)
+        {
+            return $"shape {Dimensions}: {e.Message.Split(" (Parameter", 2)[0].ReplaceLineEndings(" ")}";
+        }
         long rows = (long)SequenceLength * Batch;
         long weights = (long)gates * HiddenSize * Math.Max(InputSize, HiddenSize);
         long sequence = rows * Math.Max(InputSize, (long)gates * HiddenSize);

@@ -159,16 +159,16 @@ public static class NpyFile
         ArgumentNullException.ThrowIfNull(path);
         CheckShape(shape, data.Length, nameof(data));
         byte[] header = NpyHeader.Format(descr, shape);
-        using FileStream stream = TensorFileAccess.Create(path);
+        FileStream stream = TensorFileAccess.Create(path, out bool created);
         try
         {
             stream.Write(header);
             ByteWriting.WriteLittleEndian(stream, data);
-            stream.Flush();
+            stream.Dispose();
         }
         catch (Exception e) when (TensorFileAccess.IsFileSystem(e))
         {
-            throw TensorFileAccess.Wrap(path, e, "writing");
+            throw TensorFileAccess.Abandon(stream, path, created, e);
         }
     }
 

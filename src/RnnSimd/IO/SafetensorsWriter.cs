@@ -15,7 +15,7 @@ internal static class SafetensorsWriter
         SafetensorsTensor[] list = [.. tensors];
         Check(list, metadata);
         byte[] header = Header(list, metadata);
-        using FileStream stream = TensorFileAccess.Create(path);
+        FileStream stream = TensorFileAccess.Create(path, out bool created);
         try
         {
             Span<byte> length = stackalloc byte[8];
@@ -24,11 +24,11 @@ internal static class SafetensorsWriter
             stream.Write(header);
             foreach (SafetensorsTensor t in list)
                 ByteWriting.WriteLittleEndian<float>(stream, t.Data);
-            stream.Flush();
+            stream.Dispose();
         }
         catch (Exception e) when (TensorFileAccess.IsFileSystem(e))
         {
-            throw TensorFileAccess.Wrap(path, e, "writing");
+            throw TensorFileAccess.Abandon(stream, path, created, e);
         }
     }
 

@@ -29,6 +29,52 @@ internal static class TensorFileAccess
         }
     }
 
+    /// <summary>
+    /// <see cref="Create(string)"/>, also saying whether the file is new: only a new file is deleted when
+    /// writing it fails (<see cref="Abandon"/>); one already there may be a device such as /dev/full.
+    /// </summary>
+    public static FileStream Create(string path, out bool created)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        created = !File.Exists(path) && !Directory.Exists(path);
+        return Create(path);
+    }
+
+    /// <summary>
+    /// Ends a write that failed with <paramref name="e"/>: closes the stream, deletes the file if this
+    /// write created it, and returns the error to throw, naming the file.
+    /// </summary>
+    /// <remarks>
+    /// Closing a stream whose flush failed (a full disk) flushes the same bytes again and throws a
+    /// second IOException, which a plain <c>using</c> would let replace the error being reported.
+    /// </remarks>
+    public static TensorFileException Abandon(FileStream stream, string path, bool created, Exception e)
+    {
+        try
+        {
+            stream.Dispose();
+        }
+        catch (Exception again) when (IsFileSystem(again))
+        {
+            // The same failure again; the handle is closed all the same.
+        }
+        if (created)
+            TryDelete(path);
+        return Wrap(path, e, "writing");
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (IsFileSystem(e))
+        {
+            // Nothing more to do: the error being reported says the file is unusable.
+        }
+    }
+
     private static bool IsDirectory(string path)
     {
         try

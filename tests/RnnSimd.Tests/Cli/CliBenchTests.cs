@@ -75,6 +75,7 @@ public class CliBenchTests
         Cli.FailsWithUsageError(["bench", "--threads", "300"], "--threads must be a whole number from 1 to 256 (got '300').");
         Cli.FailsWithUsageError(["bench", "--budget", "soon"], "--budget must be a number of seconds");
         Cli.FailsWithUsageError(["bench", "--seq-len", "100000", "--batch", "100000", "--input-size", "8", "--hidden-size", "8"], "more elements than .NET holds");
+        Cli.FailsWithUsageError(["bench", "--seq-len", "1", "--batch", "1", "--input-size", "70000000", "--hidden-size", "1"], "padded to whole panels of 32 units");
         // Sizes of the right form that no session can hold (the projection of every step is kept,
         // padded to whole SIMD panels per gate): bad input, not an internal error.
         // (Exit 1 after the progress line of the shape it was setting up.)

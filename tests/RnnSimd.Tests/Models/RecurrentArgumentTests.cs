@@ -25,6 +25,10 @@ public class RecurrentArgumentTests
         Throws("ProjSize", "only LSTM", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Gru, 3, 4, ProjSize: 2), empty));
         Throws("ProjSize", "less than HiddenSize", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Lstm, 3, 4, ProjSize: 4), empty));
         Throws("Nonlinearity", "RNN cells only", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Gru, 3, 4, Nonlinearity: Nonlinearity.Relu), empty));
+        // 7·10⁷ × 1 weights fit in an array, but packed with the unit padded to a 32-wide panel they
+        // would not (this overflowed while packing before it was checked here).
+        Throws("HiddenSize", "padded to whole panels of 32 units", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Rnn, 70_000_000, 1), empty));
+        Throws("HiddenSize", "padded to whole panels of 32 units", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Lstm, 20_000_000, 1), empty));
     }
 
     [Fact]
