@@ -27,9 +27,16 @@ public static class RecurrentStateDict
         string Quote(string key) => TensorNames.Quote(prefix + key);
         TensorFileException Fail(string problem) => new(file.FileName, problem);
 
-        if (!file.Contains(prefix + "weight_ih_l0") || !file.Contains(prefix + "weight_hh_l0"))
-            throw Fail($"no {Quote("weight_ih_l0")} and {Quote("weight_hh_l0")}: not the state_dict of an nn.RNN, nn.GRU or nn.LSTM" +
-                       (prefix.Length > 0 ? $" (after the common key prefix '{prefix}')." : "."));
+        bool hasIh = file.Contains(prefix + "weight_ih_l0"), hasHh = file.Contains(prefix + "weight_hh_l0");
+        if (!hasIh || !hasHh)
+        {
+            string missing = hasIh || hasHh
+                ? $"no {Quote(hasIh ? "weight_hh_l0" : "weight_ih_l0")} beside {Quote(hasIh ? "weight_ih_l0" : "weight_hh_l0")}"
+                : $"no {Quote("weight_ih_l0")} or {Quote("weight_hh_l0")}";
+            throw Fail($"{missing}: not the state_dict of an nn.RNN, nn.GRU or nn.LSTM" +
+                       (prefix.Length > 0 ? $" (after the common key prefix '{prefix}')" : "") +
+                       $"; its tensors: {TensorList(file)}.");
+        }
         int[] ih = Shape("weight_ih_l0"), hh = Shape("weight_hh_l0");
         if (ih.Length != 2)
             throw Fail($"tensor {Quote("weight_ih_l0")} has shape {DTypes.FormatShape(ih)}; a weight must be a matrix.");
@@ -52,9 +59,13 @@ public static class RecurrentStateDict
         else
         {
             hidden = hh[1];
+            // Without a projection weight_hh_l0 alone says G and H: name it when it is the one at fault.
+            if (hidden < 1 || hh[0] % hidden != 0 || hh[0] / hidden is not (1 or 3 or 4))
+                throw Fail($"tensor {Quote("weight_hh_l0")} has shape {DTypes.FormatShape(hh)}; it must be (G·H, H) with G = 1, 3 or 4 gates (RNN, GRU, LSTM).");
         }
         if (hidden < 1 || ih[0] % hidden != 0 || ih[0] / hidden is not (1 or 3 or 4))
-            throw Fail($"tensor {Quote("weight_ih_l0")} has {ih[0]} rows, which is not 1, 3 or 4 gates (RNN, GRU, LSTM) of hidden size {hidden}.");
+            throw Fail($"tensor {Quote("weight_ih_l0")} has {ih[0]} rows, which is not 1, 3 or 4 gates (RNN, GRU, LSTM) of hidden size {hidden} " +
+                       $"(the columns of {Quote("weight_hr_l0")}).");
         var cell = (ih[0] / hidden) switch { 1 => RecurrentCell.Rnn, 3 => RecurrentCell.Gru, _ => RecurrentCell.Lstm };
         if (proj > 0 && cell != RecurrentCell.Lstm)
             throw Fail($"tensor {Quote("weight_hr_l0")} is a projection, which only LSTM modules have; these weights are a {cell.ToString().ToUpperInvariant()}'s.");
@@ -109,6 +120,16 @@ public static class RecurrentStateDict
         using SafetensorsFile file = SafetensorsFile.Open(path);
         (RecurrentSpec spec, Dictionary<string, float[]> parameters) = Read(file, nonlinearity);
         return RecurrentNetwork.Create(spec, parameters, simdPath);
+    }
+
+    /// <summary>The first few tensor names, quoted, for messages about a file that is not what was expected.</summary>
+    private static string TensorList(SafetensorsFile file)
+    {
+        const int shown = 6;
+        var names = file.Tensors.Select(t => TensorNames.Quote(t.Name)).ToList();
+        if (names.Count == 0)
+            return "none";
+        return string.Join(", ", names.Take(shown)) + (names.Count > shown ? $" and {names.Count - shown} more" : "");
     }
 
     /// <summary>The longest prefix common to all keys that ends in '.'; "" if none.</summary>

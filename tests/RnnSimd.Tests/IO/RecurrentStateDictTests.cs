@@ -104,10 +104,15 @@ public class RecurrentStateDictTests
     [Fact]
     public void Shapes_that_fit_no_module_are_explained()
     {
-        Assert.Contains("not 1, 3 or 4 gates",
+        Assert.Equal("tensor 'weight_hh_l0' has shape (6, 3); it must be (G·H, H) with G = 1, 3 or 4 gates (RNN, GRU, LSTM).",
             Problem(Gru, "", (n, s) => n is "weight_ih_l0" or "weight_hh_l0" ? (n, [6, s[1]]) : (n, s)));
-        Assert.Contains("not the state_dict of an nn.RNN, nn.GRU or nn.LSTM",
-            Problem(Gru, "", (n, s) => n.StartsWith("weight_ih", StringComparison.Ordinal) ? ("W_xh" + n[9..], s) : (n, s)));
+        // The tensor at fault is named, not weight_ih_l0, whose shape is right.
+        Assert.Equal("tensor 'weight_hh_l0' has shape (9, 4); it must be (G·H, H) with G = 1, 3 or 4 gates (RNN, GRU, LSTM).",
+            Problem(Gru, "", (n, s) => n is "weight_hh_l0" ? (n, [9, 4]) : (n, s)));
+        string renamed = Problem(Gru, "", (n, s) => n.StartsWith("weight_ih", StringComparison.Ordinal) ? ("W_xh" + n[9..], s) : (n, s));
+        Assert.StartsWith("no 'weight_ih_l0' beside 'weight_hh_l0': not the state_dict of an nn.RNN, nn.GRU or nn.LSTM; its tensors: ", renamed);
+        Assert.Contains("'W_xh_l0'", renamed);
+        Assert.EndsWith(" more.", renamed);
         using var dir = new TempDirectory();
         using var file = SafetensorsFile.Open(Write(dir, Gru, ""));
         var e = Assert.Throws<ArgumentException>(() => RecurrentStateDict.Read(file, Nonlinearity.Relu));
