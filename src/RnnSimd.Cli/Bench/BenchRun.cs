@@ -38,7 +38,8 @@ internal static class BenchRun
         if (settings.JsonPath is { } path)
         {
             WriteJson(path, settings, kernels, results);
-            output.WriteLine($"wrote {path}");
+            // stderr, like the progress: stdout is the table alone (docs/cli.md).
+            error.WriteLine($"wrote {path}");
         }
         return ExitCodes.Success;
     }
@@ -55,7 +56,7 @@ internal static class BenchRun
         }
     }
 
-    /// <summary>Before spending minutes: the JSON file's directory must exist and the name must not be a directory.</summary>
+    /// <summary>Before spending minutes: the JSON file's directory must exist and take a new file, and the name must not be a directory.</summary>
     private static void CheckJsonTarget(string path)
     {
         string full;
@@ -69,8 +70,22 @@ internal static class BenchRun
         }
         if (Directory.Exists(full))
             throw new CliException($"--json {path}: is a directory; give a file name.");
-        if (Path.GetDirectoryName(full) is { } directory && !Directory.Exists(directory))
-            throw new CliException($"--json {path}: directory {directory} does not exist.");
+        if (Path.GetDirectoryName(full) is { } directory)
+        {
+            if (!Directory.Exists(directory))
+                throw new CliException($"--json {path}: directory {directory} does not exist.");
+            // A read-only directory would otherwise be found only after the whole benchmark.
+            string probe = OutputStaging.TemporaryName(directory, Path.GetFileName(full));
+            try
+            {
+                new FileStream(probe, FileMode.CreateNew, FileAccess.Write).Dispose();
+                File.Delete(probe);
+            }
+            catch (Exception e) when (FileSystemErrors.Is(e))
+            {
+                throw new CliException($"--json {path}: cannot write in {directory}: {e.Message}", e);
+            }
+        }
     }
 
     /// <summary>Writes to a temporary name beside the file, then moves it into place: the file is whole or untouched.</summary>

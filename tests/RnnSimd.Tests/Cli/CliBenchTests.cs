@@ -25,7 +25,9 @@ public class CliBenchTests
         Assert.StartsWith($"rnnsimd bench: LSTM, 1 layer, 1 thread, path {Isa.Best} ({KernelRegistry.Selected.Gemm})", lines[0]);
         Assert.Matches(@"^shape\s+T\s+B\s+X\s+H\s+median\s+steps/s\s+seq/s\s+GFLOP/s", lines[1]);
         Assert.Matches(@"^custom\s+3\s+2\s+5\s+7\s+", lines[2]);
-        Assert.Equal($"wrote {json}", lines[^1]);
+        Assert.StartsWith("median: ", lines[^1]);
+        Assert.Equal(4, lines.Length);
+        Assert.EndsWith($"wrote {json}\n", r.Stderr);
         Assert.Contains("bench custom (1/1): T3 B2 X5 H7", r.Stderr);
 
         using JsonDocument document = JsonDocument.Parse(File.ReadAllText(json));
@@ -62,6 +64,17 @@ public class CliBenchTests
         Assert.Contains("RNN (tanh), 1 layer, 2 threads", r.Stdout);
         Assert.Matches(@"\nS1\s+1\s+1\s+64\s+128\s+", r.Stdout);
         Assert.DoesNotContain("S2", r.Stdout);
+    }
+
+    /// <summary>A directory that takes no file (here /proc, which refuses even root) is found before any timing.</summary>
+    [Fact]
+    public void An_unwritable_json_directory_fails_before_timing()
+    {
+        Assert.SkipUnless(Directory.Exists("/proc"), "/proc is Linux's.");
+        CliResult r = Cli.Run("bench", "--shape", "S1", "--budget", "0.05", "--json", "/proc/bench.json");
+        Assert.True(r.ExitCode == RnnSimd.Cli.ExitCodes.InputError, r.ToString());
+        Assert.StartsWith("error: --json /proc/bench.json: cannot write in /proc: ", r.Stderr);
+        Assert.Equal("", r.Stdout);
     }
 
     [Fact]
