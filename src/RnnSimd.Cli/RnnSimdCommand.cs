@@ -62,6 +62,12 @@ public static class RnnSimdCommand
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.InputError;
         }
+        catch (OutOfMemoryException e)
+        {
+            // Sizes that passed every check but exceed this machine's memory: the input's doing, not a bug.
+            error.WriteLine($"error: not enough memory for these sizes: {e.Message.ReplaceLineEndings(" ")}");
+            return ExitCodes.InputError;
+        }
         catch (Exception e)
         {
             error.WriteLine($"internal error: {e.GetType().FullName}: {e.Message.ReplaceLineEndings(" ")}");

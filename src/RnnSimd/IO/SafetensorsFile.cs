@@ -30,7 +30,7 @@ public sealed class SafetensorsFile : IDisposable
             _byName.Add(info.Name, info);
     }
 
-    /// <summary>Opens a file and validates its whole header against its size.</summary>
+    /// <summary>Opens a file and validates its whole header against its size (a pipe, such as /dev/stdin, is read to its end first).</summary>
     /// <param name="path">The file; messages name it as given.</param>
     /// <exception cref="TensorFileException">The file is missing, unreadable, malformed or of an unsupported kind.</exception>
     public static SafetensorsFile Open(string path) => Open(path, DefaultMapThreshold);
@@ -42,6 +42,9 @@ public sealed class SafetensorsFile : IDisposable
         bool owned = false;
         try
         {
+            // A pipe (/dev/stdin, a FIFO) has no length to map: read it to its end instead.
+            if (!stream.CanSeek)
+                return Open(stream, path);
             long fileLength = stream.Length;
             if (fileLength <= mapThreshold)
             {
