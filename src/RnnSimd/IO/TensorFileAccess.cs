@@ -103,6 +103,17 @@ internal static class TensorFileAccess
         UnauthorizedAccessException or System.Security.SecurityException => new TensorFileException(path, $"access denied when {doing} the file.", e),
         EndOfStreamException => new TensorFileException(path, "the file ends early.", e),
         ArgumentException => new TensorFileException(path, $"not a valid path: {e.Message}", e),
-        _ => new TensorFileException(path, $"error when {doing} the file: {e.Message}", e),
+        _ => new TensorFileException(path, $"error when {doing} the file: {WithoutPath(e.Message)}", e),
     };
+
+    /// <summary>
+    /// An I/O error's message without the " : '/full/path'" .NET appends: the exception names the
+    /// file already, as its caller gave it (the CLI gives the final name of a file it writes under a
+    /// temporary one, which the appended path would show instead).
+    /// </summary>
+    private static string WithoutPath(string message)
+    {
+        int at = message.LastIndexOf(" : '", StringComparison.Ordinal);
+        return at > 0 && message.EndsWith('\'') ? message[..at] : message;
+    }
 }

@@ -31,6 +31,8 @@ public sealed class FullDiskTests
     {
         Assert.Equal(Full, e.FileName);
         Assert.StartsWith("error when writing the file: ", e.Problem);
+        // The file is named once, by the exception, not again by the I/O error's own message.
+        Assert.DoesNotContain(Full, e.Problem);
         Assert.IsAssignableFrom<IOException>(e.InnerException);
         // A path that was there before the write is not deleted (here: the device itself).
         Assert.True(File.Exists(Full));
