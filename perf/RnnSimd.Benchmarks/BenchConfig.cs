@@ -33,7 +33,8 @@ public static class BenchConfig
     {
         var config = DefaultConfig.Instance
             .AddColumn(StatisticColumn.Median, ThroughputColumn.RecurrentGflops, new MaxErrorColumn())
-            .AddDiagnoser(MemoryDiagnoser.Default);
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .WithOrderer(new OneThreadFirstOrderer());
         return includeJob ? config.AddJob(Job) : config;
     }
 }
