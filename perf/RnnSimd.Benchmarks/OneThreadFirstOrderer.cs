@@ -12,10 +12,10 @@ namespace RnnSimd.Benchmarks;
 /// <remarks>
 /// In parameter order, the one-thread S5 case of the peer class came straight after the two-thread S4
 /// cases, each keeping both cores at full multiply-add load for many seconds, and it ran slower there
-/// than anywhere else: in the suite, 1.20–1.63× its floor (median of nine runs 1.39) against
-/// 1.15–1.77 (1.26) for the same call in the forward class, which comes after one-thread work; run
-/// alone, 144.7 and 151.2 ms against 150.2 and 150.6 ms (1.20–1.25×). One-thread figures should
-/// not depend on how hot the previous case left the machine.
+/// than the same call in the forward class (which comes after one-thread work) in 7 runs of 9: a
+/// median of 1.39× its floor against 1.26; run alone, 1.20–1.25× in both. One-thread figures should
+/// not depend on how hot the previous case left the machine. The first run in this order still gave
+/// 1.35 (forward class 1.29), so whether the order was the cause is not settled (docs/benchmarks.md).
 /// </remarks>
 public sealed class OneThreadFirstOrderer : IOrderer
 {
