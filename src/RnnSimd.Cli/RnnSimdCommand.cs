@@ -62,7 +62,8 @@ public static class RnnSimdCommand
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.InputError;
         }
-        catch (OutOfMemoryException e)
+        // .NET reports an array past Array.MaxLength as out of memory too: that is a missed size check, a bug.
+        catch (OutOfMemoryException e) when (!e.Message.Contains("Array dimensions exceeded supported range", StringComparison.Ordinal))
         {
             // Sizes that passed every check but exceed this machine's memory: the input's doing, not a bug.
             error.WriteLine($"error: not enough memory for these sizes: {e.Message.ReplaceLineEndings(" ")}");

@@ -79,12 +79,14 @@ internal static class BenchRun
             try
             {
                 new FileStream(probe, FileMode.CreateNew, FileAccess.Write).Dispose();
-                File.Delete(probe);
             }
             catch (Exception e) when (FileSystemErrors.Is(e))
             {
-                throw new CliException($"--json {path}: cannot write in {directory}: {e.Message}", e);
+                // Not the probe's own name: the user never gave it.
+                string reason = e is UnauthorizedAccessException ? "access denied" : "the directory takes no new files";
+                throw new CliException($"--json {path}: cannot create a file in {directory}: {reason}.", e);
             }
+            FileSystemErrors.TryDelete(probe);
         }
     }
 

@@ -37,7 +37,11 @@ internal sealed record BenchShape(string Name, int SequenceLength, int Batch, in
         }
         catch (ArgumentException e)
         {
-            return $"shape {Dimensions}: {e.Message.Split(" (Parameter", 2)[0].ReplaceLineEndings(" ")}";
+            // The library names its own properties; here they are the options.
+            string reason = e.Message.Split(" (Parameter", 2)[0].ReplaceLineEndings(" ")
+                .Replace("HiddenSize = ", "--hidden-size ", StringComparison.Ordinal)
+                .Replace("InputSize = ", "--input-size ", StringComparison.Ordinal);
+            return $"shape {Dimensions}: {reason}";
         }
         long rows = (long)SequenceLength * Batch;
         long weights = (long)gates * HiddenSize * Math.Max(InputSize, HiddenSize);

@@ -166,9 +166,12 @@ public static class NpyFile
             ByteWriting.WriteLittleEndian(stream, data);
             stream.Dispose();
         }
-        catch (Exception e) when (TensorFileAccess.IsFileSystem(e))
+        catch (Exception e)
         {
-            throw TensorFileAccess.Abandon(stream, path, created, e);
+            TensorFileException error = TensorFileAccess.Abandon(stream, path, created, e);
+            if (TensorFileAccess.IsWriteFailure(e))
+                throw error;
+            throw;
         }
     }
 

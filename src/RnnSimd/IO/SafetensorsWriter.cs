@@ -26,9 +26,12 @@ internal static class SafetensorsWriter
                 ByteWriting.WriteLittleEndian<float>(stream, t.Data);
             stream.Dispose();
         }
-        catch (Exception e) when (TensorFileAccess.IsFileSystem(e))
+        catch (Exception e)
         {
-            throw TensorFileAccess.Abandon(stream, path, created, e);
+            TensorFileException error = TensorFileAccess.Abandon(stream, path, created, e);
+            if (TensorFileAccess.IsWriteFailure(e))
+                throw error;
+            throw;
         }
     }
 

@@ -16,12 +16,14 @@ internal static class TensorFileAccess
         }
     }
 
-    public static FileStream Create(string path)
+    public static FileStream Create(string path) => Open(path, FileMode.Create);
+
+    private static FileStream Open(string path, FileMode mode)
     {
         ArgumentNullException.ThrowIfNull(path);
         try
         {
-            return new FileStream(path, FileMode.Create, System.IO.FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
+            return new FileStream(path, mode, System.IO.FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
         }
         catch (Exception e) when (IsFileSystem(e) || IsBadPath(e))
         {
@@ -30,19 +32,54 @@ internal static class TensorFileAccess
     }
 
     /// <summary>
-    /// <see cref="Create(string)"/>, also saying whether the file is new: only a new file is deleted when
-    /// writing it fails (<see cref="Abandon"/>); one already there may be a device such as /dev/full.
+    /// <see cref="Create(string)"/>, also saying whether this call made the file: only such a file is
+    /// deleted when writing it fails (<see cref="Abandon"/>); a path already there (a file another
+    /// process made a moment ago, a symbolic link, a device such as /dev/full) is left.
     /// </summary>
+    /// <remarks>The file is first created exclusively, so that no check-then-create race decides it.</remarks>
     public static FileStream Create(string path, out bool created)
     {
         ArgumentNullException.ThrowIfNull(path);
-        created = !File.Exists(path) && !Directory.Exists(path);
-        return Create(path);
+        try
+        {
+            created = true;
+            return new FileStream(path, FileMode.CreateNew, System.IO.FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
+        }
+        catch (IOException) when (Exists(path))
+        {
+            created = false;
+            return Open(path, FileMode.Create);
+        }
+        catch (Exception e) when (IsFileSystem(e) || IsBadPath(e))
+        {
+            throw Wrap(path, e, "creating");
+        }
+    }
+
+    /// <summary>A file, directory or symbolic link (dangling ones included) at <paramref name="path"/>.</summary>
+    private static bool Exists(string path)
+    {
+        try
+        {
+            return File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null;
+        }
+        catch (Exception e) when (IsFileSystem(e) || IsBadPath(e))
+        {
+            return false;
+        }
     }
 
     /// <summary>
-    /// Ends a write that failed with <paramref name="e"/>: closes the stream, deletes the file if this
-    /// write created it, and returns the error to throw, naming the file.
+    /// Failures of the writes themselves: the file system's, and the file size limit (EFBIG: a
+    /// file system's largest file, or the process's RLIMIT_FSIZE), which .NET reports as
+    /// ArgumentOutOfRangeException.
+    /// </summary>
+    public static bool IsWriteFailure(Exception e) => IsFileSystem(e) || e is ArgumentOutOfRangeException;
+
+    /// <summary>
+    /// Ends a write that failed with <paramref name="e"/>, whatever it was: closes the stream, deletes
+    /// the file if this write created it, and returns the error to throw for a
+    /// <see cref="IsWriteFailure">write failure</see>, naming the file.
     /// </summary>
     /// <remarks>
     /// Closing a stream whose flush failed (a full disk) flushes the same bytes again and throws a
@@ -54,7 +91,7 @@ internal static class TensorFileAccess
         {
             stream.Dispose();
         }
-        catch (Exception again) when (IsFileSystem(again))
+        catch (Exception again) when (IsWriteFailure(again))
         {
             // The same failure again; the handle is closed all the same.
         }
@@ -102,8 +139,9 @@ internal static class TensorFileAccess
         UnauthorizedAccessException when IsDirectory(path) => new TensorFileException(path, "is a directory, not a file.", e),
         UnauthorizedAccessException or System.Security.SecurityException => new TensorFileException(path, $"access denied when {doing} the file.", e),
         EndOfStreamException => new TensorFileException(path, "the file ends early.", e),
+        ArgumentOutOfRangeException => new TensorFileException(path, $"error when {doing} the file: it would exceed the largest file this file system or process allows.", e),
         ArgumentException => new TensorFileException(path, $"not a valid path: {e.Message}", e),
-        _ => new TensorFileException(path, $"error when {doing} the file: {WithoutPath(e.Message)}", e),
+        _ => new TensorFileException(path, $"error when {doing} the file: {WithoutPath(e.Message, path)}", e),
     };
 
     /// <summary>
@@ -111,9 +149,26 @@ internal static class TensorFileAccess
     /// file already, as its caller gave it (the CLI gives the final name of a file it writes under a
     /// temporary one, which the appended path would show instead).
     /// </summary>
-    private static string WithoutPath(string message)
+    private static string WithoutPath(string message, string path)
     {
-        int at = message.LastIndexOf(" : '", StringComparison.Ordinal);
-        return at > 0 && message.EndsWith('\'') ? message[..at] : message;
+        foreach (string shown in new[] { path, FullPathOrSelf(path) })
+        {
+            string suffix = $" : '{shown}'";
+            if (message.EndsWith(suffix, StringComparison.Ordinal))
+                return message[..^suffix.Length];
+        }
+        return message;
+    }
+
+    private static string FullPathOrSelf(string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (Exception e) when (IsBadPath(e) || IsFileSystem(e))
+        {
+            return path;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using RnnSimd.IO;
+using RnnSimd.Tests.Infrastructure;
 
 namespace RnnSimd.Tests.IO;
 
@@ -25,6 +26,23 @@ public sealed class FullDiskTests
         Assert.SkipUnless(File.Exists(Full), $"{Full} is Linux's.");
         var e = Assert.Throws<TensorFileException>(() => SafetensorsFile.Write(Full, [new SafetensorsTensor("w", [2, 3], new float[6])]));
         AssertFull(e);
+    }
+
+    /// <summary>
+    /// A new file that cannot be written to the end (here: past the process's file size limit, in a
+    /// child process) is a TensorFileException, and the partial file is deleted.
+    /// </summary>
+    [Fact]
+    public void A_new_file_past_the_size_limit_is_reported_and_deleted()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "setrlimit is called through Linux's libc.");
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "big.npy");
+        var (exitCode, stdout, stderr) = FileSizeProbe.RunChild(path, TimeSpan.FromMinutes(5));
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}\n{stderr}");
+        Assert.Equal(
+            "problem: error when writing the file: it would exceed the largest file this file system or process allows.\nexists: False\n",
+            stdout.ReplaceLineEndings("\n"));
     }
 
     private static void AssertFull(TensorFileException e)

@@ -4,13 +4,15 @@ using RnnSimd.Kernels.Vectors;
 namespace RnnSimd.Kernels.Activations;
 
 /// <summary>
-/// eᵗ for arguments the caller has already clamped to [-87.4, 87.4] (so that 2ⁿ never leaves the
-/// normal exponent range and no subnormal is ever formed). About 1 ulp.
+/// eᵗ for arguments the caller has already clamped to [-87.33, 87.4], where the result is a normal
+/// float (so that 2ⁿ never leaves the normal exponent range and no subnormal is ever formed; below
+/// that, the two ways of scaling in <see cref="IVec{TSelf}.ScaleByPowerOfTwo"/> would also differ). About 1 ulp.
 /// </summary>
 /// <remarks>
 /// Cody–Waite reduction t = n·ln2 + r with |r| ≤ ln2/2, ln2 split in two so that n·ln2_hi is exact
 /// for |n| ≤ 2⁸ even without FMA (ln2_hi has 9 significant bits); eʳ by the degree-7 polynomial of
-/// Cephes' expf (1 + r + r²·P(r)); the result scaled by adding n to the exponent bits.
+/// Cephes' expf (1 + r + r²·P(r)); the result scaled by 2ⁿ (adding n to the exponent bits, or one
+/// vscalefps on AVX-512).
 /// </remarks>
 internal static class ExpKernel
 {
