@@ -168,9 +168,7 @@ public static class NpyFile
         }
         catch (Exception e)
         {
-            TensorFileException error = TensorFileAccess.Abandon(stream, path, created, e);
-            if (TensorFileAccess.IsWriteFailure(e))
-                throw error;
+            TensorFileAccess.Abandon(stream, path, created, e);
             throw;
         }
     }

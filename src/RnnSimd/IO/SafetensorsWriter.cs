@@ -28,9 +28,7 @@ internal static class SafetensorsWriter
         }
         catch (Exception e)
         {
-            TensorFileException error = TensorFileAccess.Abandon(stream, path, created, e);
-            if (TensorFileAccess.IsWriteFailure(e))
-                throw error;
+            TensorFileAccess.Abandon(stream, path, created, e);
             throw;
         }
     }

@@ -74,18 +74,19 @@ internal static class TensorFileAccess
     /// file system's largest file, or the process's RLIMIT_FSIZE), which .NET reports as
     /// ArgumentOutOfRangeException.
     /// </summary>
-    public static bool IsWriteFailure(Exception e) => IsFileSystem(e) || e is ArgumentOutOfRangeException;
+    private static bool IsWriteFailure(Exception e) => IsFileSystem(e) || e is ArgumentOutOfRangeException;
 
     /// <summary>
     /// Ends a write that failed with <paramref name="e"/>, whatever it was: closes the stream, deletes
-    /// the file if this write created it, and returns the error to throw for a
-    /// <see cref="IsWriteFailure">write failure</see>, naming the file.
+    /// the file if this write created it, and throws a <see cref="TensorFileException"/> naming the
+    /// file for a <see cref="IsWriteFailure">write failure</see>; for anything else it returns, and
+    /// the caller rethrows.
     /// </summary>
     /// <remarks>
     /// Closing a stream whose flush failed (a full disk) flushes the same bytes again and throws a
     /// second IOException, which a plain <c>using</c> would let replace the error being reported.
     /// </remarks>
-    public static TensorFileException Abandon(FileStream stream, string path, bool created, Exception e)
+    public static void Abandon(FileStream stream, string path, bool created, Exception e)
     {
         try
         {
@@ -97,7 +98,8 @@ internal static class TensorFileAccess
         }
         if (created)
             TryDelete(path);
-        return Wrap(path, e, "writing");
+        if (IsWriteFailure(e))
+            throw Wrap(path, e, "writing");
     }
 
     private static void TryDelete(string path)
