@@ -1,16 +1,38 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 
 namespace RnnSimd.Tests.Infrastructure;
 
 /// <summary>
 /// Runs a child copy of this test executable with some environment variables set, for probes that
 /// must watch a whole process: a crash (<see cref="GuardProbe"/>) or everything the JIT compiles
-/// (<see cref="WarmUpProbe"/>). Each probe is a module initializer that sees its variable and
-/// exits before xUnit's entry point runs.
+/// (<see cref="WarmUpProbe"/>), or a process-wide limit (<see cref="FileSizeProbe"/>). The child
+/// is this same executable with a probe's variable set: a module initializer runs the probe and
+/// exits before xUnit's generated entry point, so the probe needs no hook into that entry point
+/// and starts in a fraction of the time `dotnet` with a script would take.
 /// </summary>
 public static class ChildProcess
 {
+#pragma warning disable CA2255 // deliberate: a probe must run before the test framework's entry point
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void RunProbeIfRequested()
+    {
+        (string Variable, Func<string, int> Run)[] probes =
+        [
+            (GuardProbe.Variable, GuardProbe.Run),
+            (WarmUpProbe.Variable, WarmUpProbe.Run),
+            (FileSizeProbe.Variable, FileSizeProbe.Run),
+        ];
+        foreach (var (variable, run) in probes)
+        {
+            string? requested = Environment.GetEnvironmentVariable(variable);
+            if (!string.IsNullOrEmpty(requested))
+                Environment.Exit(run(requested));
+        }
+    }
+
     /// <summary>Runs the child and returns its exit code (128 + signal when a signal killed it) and output.</summary>
     /// <param name="what">Names the probe in a timeout's message.</param>
     public static (int ExitCode, string Stdout, string Stderr) Run(IReadOnlyDictionary<string, string> environment, TimeSpan timeout, string what)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using RnnSimd.IO;
 
@@ -34,20 +33,15 @@ public static partial class FileSizeProbe
     [LibraryImport("libc", EntryPoint = "signal")]
     private static partial nint Signal(int signal, nint handler);
 
-#pragma warning disable CA2255 // deliberate: the probe must run before the test framework's entry point
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void RunIfRequested()
+    /// <summary>The child's work (<see cref="ChildProcess.RunProbeIfRequested"/>): writes the file <see cref="Variable"/> names.</summary>
+    internal static int Run(string path)
     {
-        string? path = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrEmpty(path))
-            return;
         Signal(Sigxfsz, SigIgn);
         var limit = new RLimit { Current = LimitBytes, Maximum = LimitBytes };
         if (SetRLimit(RlimitFsize, limit) != 0)
         {
             Console.Out.WriteLine($"setrlimit failed: errno {Marshal.GetLastPInvokeError()}");
-            Environment.Exit(2);
+            return 2;
         }
         try
         {
@@ -64,7 +58,7 @@ public static partial class FileSizeProbe
         }
         Console.Out.WriteLine($"exists: {File.Exists(path)}");
         Console.Out.Flush();
-        Environment.Exit(0);
+        return 0;
     }
 
     /// <summary>Runs the child on <paramref name="path"/>; returns its exit code and output.</summary>

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace RnnSimd.Tests.Infrastructure;
 
 /// <summary>
@@ -7,9 +5,7 @@ namespace RnnSimd.Tests.Infrastructure;
 /// to watch a SIGSEGV without losing the test run that watches it.
 /// </summary>
 /// <remarks>
-/// The child is this same executable with <see cref="Variable"/> set. A module initializer runs
-/// before xUnit's generated entry point, so the probe needs no hook into that entry point and
-/// starts in a fraction of the time `dotnet` with a script would take.
+/// The child is this same executable with <see cref="Variable"/> set (see <see cref="ChildProcess"/>).
 /// </remarks>
 public static unsafe class GuardProbe
 {
@@ -31,16 +27,8 @@ public static unsafe class GuardProbe
         WriteBeforeStart,
     }
 
-#pragma warning disable CA2255 // deliberate: the probe must run before the test framework's entry point
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void RunIfRequested()
-    {
-        string? requested = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrEmpty(requested))
-            return;
-        Environment.Exit(Touch(Enum.Parse<Mode>(requested)));
-    }
+    /// <summary>The child's work (<see cref="ChildProcess.RunProbeIfRequested"/>): touches as <see cref="Variable"/> says.</summary>
+    internal static int Run(string requested) => Touch(Enum.Parse<Mode>(requested));
 
     private static int Touch(Mode mode)
     {

@@ -17,16 +17,11 @@ public static class WarmUpProbe
     public const int MaxSteps = 6;
     public const int MaxBatch = 11;
 
-#pragma warning disable CA2255 // deliberate: the probe must run before the test framework's entry point
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void RunIfRequested()
+    /// <summary>The child's work (<see cref="ChildProcess.RunProbeIfRequested"/>): the calls on the path <see cref="Variable"/> names.</summary>
+    internal static int Run(string requested)
     {
-        string? requested = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrEmpty(requested))
-            return;
         Run(Enum.Parse<SimdPath>(requested));
-        Environment.Exit(0);
+        return 0;
     }
 
     /// <summary>Runs the probe in a child, the JIT summary going to <paramref name="jitLog"/>.</summary>
