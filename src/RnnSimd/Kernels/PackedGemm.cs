@@ -216,63 +216,60 @@ internal static unsafe class PackedGemm<TVec, TAct>
         TVec c00 = TVec.Zero, c01 = TVec.Zero, c10 = TVec.Zero, c11 = TVec.Zero, c20 = TVec.Zero, c21 = TVec.Zero;
         TVec c30 = TVec.Zero, c31 = TVec.Zero, c40 = TVec.Zero, c41 = TVec.Zero, c50 = TVec.Zero, c51 = TVec.Zero;
         TVec c60 = TVec.Zero, c61 = TVec.Zero, c70 = TVec.Zero, c71 = TVec.Zero;
-        float* a0 = a;
-        float* a1 = a + lda;
-        float* a2 = a + 2 * lda;
-        float* a3 = a + 3 * lda;
+        // One pointer per four rows, advanced by one float per k, the rows at fixed offsets from it.
+        // With a pointer per row (eight, live beside the tile's eleven arguments) the JIT ran out of
+        // registers and reloaded three of them from the stack on every k.
+        nint lda3 = 3 * lda;
+        float* aEnd = a + k;
         float* a4 = a + 4 * lda;
-        float* a5 = a + 5 * lda;
-        float* a6 = a + 6 * lda;
-        float* a7 = a + 7 * lda;
-        for (int p = 0; p < k; p++)
+        for (; a < aEnd; a++, a4++, bp += 2 * w)
         {
             TVec b0 = TVec.Load(in bp[0]);
             TVec b1 = TVec.Load(in bp[w]);
-            bp += 2 * w;
-            TVec av = TVec.Broadcast(a0[p]);
-            c00 = TVec.MulAdd(av, b0, c00);
-            c01 = TVec.MulAdd(av, b1, c01);
+            TVec av = TVec.Broadcast(*a);
+            TVec.MulAddTo(ref c00, av, b0);
+            TVec.MulAddTo(ref c01, av, b1);
             if (TR.Value > 1)
             {
-                av = TVec.Broadcast(a1[p]);
-                c10 = TVec.MulAdd(av, b0, c10);
-                c11 = TVec.MulAdd(av, b1, c11);
+                av = TVec.Broadcast(a[lda]);
+                TVec.MulAddTo(ref c10, av, b0);
+                TVec.MulAddTo(ref c11, av, b1);
             }
             if (TR.Value > 2)
             {
-                av = TVec.Broadcast(a2[p]);
-                c20 = TVec.MulAdd(av, b0, c20);
-                c21 = TVec.MulAdd(av, b1, c21);
+                av = TVec.Broadcast(a[2 * lda]);
+                TVec.MulAddTo(ref c20, av, b0);
+                TVec.MulAddTo(ref c21, av, b1);
             }
             if (TR.Value > 3)
             {
-                av = TVec.Broadcast(a3[p]);
-                c30 = TVec.MulAdd(av, b0, c30);
-                c31 = TVec.MulAdd(av, b1, c31);
+                av = TVec.Broadcast(a[lda3]);
+                TVec.MulAddTo(ref c30, av, b0);
+                TVec.MulAddTo(ref c31, av, b1);
             }
             if (TR.Value > 4)
             {
-                av = TVec.Broadcast(a4[p]);
-                c40 = TVec.MulAdd(av, b0, c40);
-                c41 = TVec.MulAdd(av, b1, c41);
+                av = TVec.Broadcast(*a4);
+                TVec.MulAddTo(ref c40, av, b0);
+                TVec.MulAddTo(ref c41, av, b1);
             }
             if (TR.Value > 5)
             {
-                av = TVec.Broadcast(a5[p]);
-                c50 = TVec.MulAdd(av, b0, c50);
-                c51 = TVec.MulAdd(av, b1, c51);
+                av = TVec.Broadcast(a4[lda]);
+                TVec.MulAddTo(ref c50, av, b0);
+                TVec.MulAddTo(ref c51, av, b1);
             }
             if (TR.Value > 6)
             {
-                av = TVec.Broadcast(a6[p]);
-                c60 = TVec.MulAdd(av, b0, c60);
-                c61 = TVec.MulAdd(av, b1, c61);
+                av = TVec.Broadcast(a4[2 * lda]);
+                TVec.MulAddTo(ref c60, av, b0);
+                TVec.MulAddTo(ref c61, av, b1);
             }
             if (TR.Value > 7)
             {
-                av = TVec.Broadcast(a7[p]);
-                c70 = TVec.MulAdd(av, b0, c70);
-                c71 = TVec.MulAdd(av, b1, c71);
+                av = TVec.Broadcast(a4[lda3]);
+                TVec.MulAddTo(ref c70, av, b0);
+                TVec.MulAddTo(ref c71, av, b1);
             }
         }
 
@@ -314,22 +311,22 @@ internal static unsafe class PackedGemm<TVec, TAct>
             int p = TOrder.Reverse ? k - 1 - i : i;
             TVec av = TVec.Broadcast(a[p]);
             nint o = (nint)p * nr;
-            c00 = TVec.MulAdd(av, TVec.Load(in b0p[o]), c00);
-            c01 = TVec.MulAdd(av, TVec.Load(in b0p[o + w]), c01);
+            TVec.MulAddTo(ref c00, av, TVec.Load(in b0p[o]));
+            TVec.MulAddTo(ref c01, av, TVec.Load(in b0p[o + w]));
             if (TP.Value > 1)
             {
-                c10 = TVec.MulAdd(av, TVec.Load(in b1p[o]), c10);
-                c11 = TVec.MulAdd(av, TVec.Load(in b1p[o + w]), c11);
+                TVec.MulAddTo(ref c10, av, TVec.Load(in b1p[o]));
+                TVec.MulAddTo(ref c11, av, TVec.Load(in b1p[o + w]));
             }
             if (TP.Value > 2)
             {
-                c20 = TVec.MulAdd(av, TVec.Load(in b2p[o]), c20);
-                c21 = TVec.MulAdd(av, TVec.Load(in b2p[o + w]), c21);
+                TVec.MulAddTo(ref c20, av, TVec.Load(in b2p[o]));
+                TVec.MulAddTo(ref c21, av, TVec.Load(in b2p[o + w]));
             }
             if (TP.Value > 3)
             {
-                c30 = TVec.MulAdd(av, TVec.Load(in b3p[o]), c30);
-                c31 = TVec.MulAdd(av, TVec.Load(in b3p[o + w]), c31);
+                TVec.MulAddTo(ref c30, av, TVec.Load(in b3p[o]));
+                TVec.MulAddTo(ref c31, av, TVec.Load(in b3p[o + w]));
             }
         }
 

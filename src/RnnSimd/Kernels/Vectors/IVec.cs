@@ -36,6 +36,16 @@ internal interface IVec<TSelf> where TSelf : struct, IVec<TSelf>
     /// <summary>a·b + c, fused where the hardware has FMA.</summary>
     static abstract TSelf MulAdd(TSelf a, TSelf b, TSelf c);
 
+    /// <summary>
+    /// <paramref name="acc"/> = a·b + acc, as <see cref="MulAdd"/>: the form for accumulators in
+    /// inner loops. Written as <c>acc = MulAdd(a, b, acc)</c> through the wrapper struct, the JIT
+    /// overwrote whichever source register died there and copied the result back (in an 8×32
+    /// tile, nine extra vector moves per k); through the reference it accumulates in place. On a
+    /// Zen 5 core whose sibling load varied, the copies cost nothing on a quiet core and 10–18% of
+    /// the product's speed when the core was contended (the same in-process interleaved runs).
+    /// </summary>
+    static abstract void MulAddTo(ref TSelf acc, TSelf a, TSelf b);
+
     /// <summary>Lane-wise minimum; the result for a NaN lane is unspecified (callers restore NaN themselves).</summary>
     static abstract TSelf Min(TSelf a, TSelf b);
 

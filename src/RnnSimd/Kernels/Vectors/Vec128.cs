@@ -45,6 +45,9 @@ internal readonly struct Vec128 : IVec<Vec128>
     public static Vec128 MulAdd(Vec128 a, Vec128 b, Vec128 c) => new(Vector128.MultiplyAddEstimate(a.V, b.V, c.V));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MulAddTo(ref Vec128 acc, Vec128 a, Vec128 b) => Unsafe.AsRef(in acc.V) = Vector128.MultiplyAddEstimate(a.V, b.V, acc.V);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec128 Min(Vec128 a, Vec128 b) => new(Vector128.MinNative(a.V, b.V));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -45,6 +45,9 @@ internal readonly struct Vec256 : IVec<Vec256>
     public static Vec256 MulAdd(Vec256 a, Vec256 b, Vec256 c) => new(Vector256.MultiplyAddEstimate(a.V, b.V, c.V));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MulAddTo(ref Vec256 acc, Vec256 a, Vec256 b) => Unsafe.AsRef(in acc.V) = Vector256.MultiplyAddEstimate(a.V, b.V, acc.V);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec256 Min(Vec256 a, Vec256 b) => new(Vector256.MinNative(a.V, b.V));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

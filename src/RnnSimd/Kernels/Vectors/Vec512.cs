@@ -46,6 +46,9 @@ internal readonly struct Vec512 : IVec<Vec512>
     public static Vec512 MulAdd(Vec512 a, Vec512 b, Vec512 c) => new(Vector512.MultiplyAddEstimate(a.V, b.V, c.V));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MulAddTo(ref Vec512 acc, Vec512 a, Vec512 b) => Unsafe.AsRef(in acc.V) = Vector512.MultiplyAddEstimate(a.V, b.V, acc.V);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 Min(Vec512 a, Vec512 b) => new(Vector512.MinNative(a.V, b.V));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

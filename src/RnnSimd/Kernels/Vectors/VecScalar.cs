@@ -47,6 +47,9 @@ internal readonly struct VecScalar : IVec<VecScalar>
     public static VecScalar MulAdd(VecScalar a, VecScalar b, VecScalar c) => new(float.MultiplyAddEstimate(a.V, b.V, c.V));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MulAddTo(ref VecScalar acc, VecScalar a, VecScalar b) => Unsafe.AsRef(in acc.V) = float.MultiplyAddEstimate(a.V, b.V, acc.V);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static VecScalar Min(VecScalar a, VecScalar b) => new(a.V < b.V ? a.V : b.V);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
