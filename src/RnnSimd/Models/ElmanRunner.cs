@@ -29,9 +29,11 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     private enum JobKind { Forward, Step }
 
     /// <summary>What the threads run next: pointers stay valid because the caller keeps them fixed until all threads are done.</summary>
-    private readonly struct Job(JobKind kind, int steps, int batch, float* x, float* previous, float* hidden, float* output)
+    private readonly struct Job(JobKind kind, int steps, int batch, float* x, float* previous, float* hidden, float* output, int phase = 0)
     {
         public readonly JobKind Kind = kind;
+        /// <summary>The phase of the first step in <see cref="_claims"/>; step t's is Phase + t.</summary>
+        public readonly int Phase = phase;
         public readonly int Steps = steps;
         public readonly int Batch = batch;
         public readonly float* X = x;
@@ -69,7 +71,10 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         try
         {
             if (threads > 1)
+            {
+                _claims = new StealableRanges(threads);
                 _pool = new WorkerPool(threads, this, "RnnSimd session");
+            }
             WarmUp();
         }
         catch
@@ -117,6 +122,18 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     }
 
     private readonly WeightsLease _lease;
+
+    /// <summary>The panels of a threaded forward's steps, each thread's share first its own (see <see cref="RecurShared"/>).</summary>
+    private readonly StealableRanges? _claims;
+
+    /// <summary>The next step's phase in <see cref="_claims"/>: advanced by every forward, so that no range stays open from an earlier step.</summary>
+    private int _phase;
+
+    /// <summary>Steps in which a thread computed panels of another's share (for tests).</summary>
+    internal long Steals => _claims?.Steals ?? 0;
+
+    /// <summary>Test hook: run by each thread of a threaded forward, with its index (0: the caller), once its share of a step is open to the others and before it takes any of it, e.g. to make it slow.</summary>
+    internal Action<int>? BeforeThreadStep { get; set; }
 
     /// <summary>More threads than this is a mistake, not a configuration.</summary>
     public const int MaxThreads = 256;
@@ -202,7 +219,8 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         nint stepSize = (nint)batch * h;
         fixed (float* px = x, ph0 = initialState)
         {
-            _job = new Job(JobKind.Forward, sequenceLength, batch, px, initialState.IsEmpty ? Address(_zeros) : ph0, hidden, output);
+            _job = new Job(JobKind.Forward, sequenceLength, batch, px, initialState.IsEmpty ? Address(_zeros) : ph0, hidden, output, _phase);
+            _phase += sequenceLength;
             Execute();
         }
         new ReadOnlySpan<float>(hidden + (sequenceLength - 1) * stepSize, (int)stepSize).CopyTo(finalState);
@@ -269,20 +287,45 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         if (job.Kind == JobKind.Forward)
         {
             // The projection goes in place into the hidden rows, a block of steps at a time
-            // (ProjectionBlocks). A thread's recurrence reads only its own projected columns, so no
-            // barrier is needed between a block's projection and its steps; one after each step,
-            // since every thread reads all of h_t.
+            // (ProjectionBlocks). Each thread projects the columns of its own panels, so alone it
+            // needs no barrier between a block's projection and its steps; one after each step,
+            // since every thread reads all of h_t. On several threads, a thread projects the next
+            // step's block and opens its share of that step before the barrier, so that after the
+            // barrier the others can take panels of it at once (RecurShared).
             int blockSteps = ProjectionBlocks.Steps(_projectionBlockRows, batch, job.Steps);
             nint inputStep = (nint)batch * _weights.InputSize;
             float* prev = job.Previous;
+            StealableRanges? claims = count > 1 ? _claims : null;
+            Project(0);
+            claims?.Open(index, job.Phase, hiddenPanels.Start, hiddenPanels.End);
             for (int t = 0; t < job.Steps; t++)
             {
                 float* g = job.Hidden + t * stepSize;
-                if (t % blockSteps == 0)
-                    _engine.Project(Math.Min(blockSteps, job.Steps - t) * batch, job.X + t * inputStep, g, hiddenPanels);
-                _engine.Recur(batch, prev, g, g, hiddenPanels, (t & 1) != 0);
+                bool descending = (t & 1) != 0;
+                if (claims is null)
+                {
+                    if (t > 0)
+                        Project(t);
+                    _engine.Recur(batch, prev, g, g, hiddenPanels, descending);
+                }
+                else
+                {
+                    RecurShared(claims, index, job.Phase + t, batch, prev, g, descending);
+                    if (t + 1 < job.Steps)
+                    {
+                        Project(t + 1);
+                        claims.Open(index, job.Phase + t + 1, hiddenPanels.Start, hiddenPanels.End);
+                    }
+                }
                 Barrier(count);
                 prev = g;
+            }
+
+            // Projects this thread's panels of the block that starts at step t, if one does.
+            void Project(int t)
+            {
+                if (t % blockSteps == 0)
+                    _engine.Project(Math.Min(blockSteps, job.Steps - t) * batch, job.X + t * inputStep, job.Hidden + t * stepSize, hiddenPanels);
             }
             if (job.Output != null)
                 _engine.Head(job.Steps * batch, job.Hidden, job.Output, outputPanels);
@@ -297,6 +340,36 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
                 _engine.Head(batch, job.Hidden, job.Output, outputPanels);
             }
         }
+    }
+
+    /// <summary>
+    /// One step's recurrent product on several threads: this thread's own panels first, taken a
+    /// claim at a time in the step's panel order, then what is left of the other threads' shares,
+    /// taken from the other end (<see cref="StealableRanges"/>). Each share was opened by its
+    /// owner once its projection was written. A panel is computed the same way by any thread, so
+    /// the bits do not depend on who took it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RecurShared(StealableRanges claims, int index, int phase, int batch, float* prev, float* g, bool descending)
+    {
+        BeforeThreadStep?.Invoke(index);
+        int size = ClaimPanels(batch, _weights.HiddenSize, _weights.RecurrentWeights.PanelWidth);
+        while (claims.TryTakeOwn(index, phase, descending, size, out int start, out int end))
+            _engine.Recur(batch, prev, g, g, new PanelRange(start, end), descending);
+        while (claims.TrySteal(index, phase, descending, size, out int start, out int end))
+            _engine.Recur(batch, prev, g, g, new PanelRange(start, end), descending);
+    }
+
+    /// <summary>
+    /// Panels per claim: enough for about 2¹⁶ multiply-adds, so that a claim (a compare-and-swap
+    /// and a product call, some tens of nanoseconds) stays a small part of its work; at batch 1 a
+    /// multiple of four, the matrix–vector tile's group of panels.
+    /// </summary>
+    internal static int ClaimPanels(int batch, int hidden, int panelWidth)
+    {
+        long perPanel = (long)batch * hidden * panelWidth;
+        int size = (int)Math.Clamp(((1L << 16) + perPanel - 1) / perPanel, 1, 1 << 10);
+        return batch == 1 ? (size + 3) / 4 * 4 : size;
     }
 
     /// <summary>All threads of a parallel call meet here; a call the caller runs alone has no one to wait for.</summary>

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using RnnSimd.Tests.Generators;
+using RnnSimd.Kernels;
 using RnnSimd.Tests.Support;
 
 namespace RnnSimd.Tests.Models;
@@ -51,6 +52,45 @@ public class ThreadCountTests
             Expect.BitIdentical(outputsN, outputs1, $"outputs with {threads} threads");
             Expect.BitIdentical(stepsN, steps1, $"Step outputs with {threads} threads");
         }, runs: Math.Max(20, Properties.Runs / 4));
+
+    /// <summary>
+    /// A thread made slow at every step (here: made to sleep before its product, as a core busy
+    /// elsewhere would be) leaves its panels to the others, which take them from the other end of
+    /// its share: the bits stay those of one thread, whichever thread is slow.
+    /// </summary>
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Panels_left_by_a_slow_thread_are_taken_by_the_others_with_the_same_bits(SimdPath path) =>
+        Properties.Check(
+            Arb.From(
+                from p in Cases().Generator
+                from slow in Gen.Choose(0, p.Threads - 1)
+                select (p.Case, p.Threads, Slow: slow),
+                q => Cases().Shrinker((q.Case, q.Threads)).Select(p => (p.Case, p.Threads, Math.Min(q.Slow, p.Threads - 1)))),
+            p =>
+            {
+                var (c, threads, slow) = p;
+                var d = c.Data();
+                using var layer = d.Layer(path);
+                var (output1, final1, _) = RunLayer(layer, d, 1);
+                using var session = layer.CreateSession(c.T, c.B, threads);
+                session.Runner.ParallelStepThreshold = 0;
+                session.Runner.ProjectionBlockRows = 3;
+                session.Runner.BeforeThreadStep = index =>
+                {
+                    if (index == slow)
+                        Thread.Sleep(2);
+                };
+                var output = new float[c.T * c.B * c.H];
+                var final = new float[c.B * c.H];
+                session.Forward(d.X, c.T, c.B, output, final, d.InitialState);
+                Expect.BitIdentical(output, output1, $"output with {threads} threads, thread {slow} slow");
+                Expect.BitIdentical(final, final1, $"finalState with {threads} threads, thread {slow} slow");
+                // From the second step on, the slow thread's share is open before the others reach
+                // it (the first waits for its projection), and they finish long before it wakes.
+                if (!PanelRange.Share(layer.Weights.RecurrentWeights.PanelCount, slow, threads).IsEmpty)
+                    Assert.True(session.Runner.Steals >= c.T - 1, $"{session.Runner.Steals} claims taken from the slow thread {slow} in {c.T} steps");
+            }, runs: Math.Max(10, Properties.Runs / 8));
 
     [Theory]
     [ClassData(typeof(AvailablePaths))]
