@@ -41,7 +41,7 @@ internal interface IVec<TSelf> where TSelf : struct, IVec<TSelf>
     /// inner loops. Written as <c>acc = MulAdd(a, b, acc)</c> through the wrapper struct, the JIT
     /// overwrote whichever source register died there and copied the result back (in an 8×32
     /// tile, nine extra vector moves per k); through the reference it accumulates in place. On a
-    /// Zen 5 core whose sibling load varied, the copies cost nothing on a quiet core and 10–18% of
+    /// Zen 5 core whose sibling load varied, the copies cost 0–3% on a quiet core and 6–19% of
     /// the product's speed when the core was contended (the same in-process interleaved runs).
     /// </summary>
     static abstract void MulAddTo(ref TSelf acc, TSelf a, TSelf b);
