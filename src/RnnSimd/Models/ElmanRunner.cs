@@ -360,17 +360,9 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
             _engine.Recur(batch, prev, g, g, new PanelRange(start, end), descending);
     }
 
-    /// <summary>
-    /// Panels per claim: enough for about 2¹⁶ multiply-adds, so that a claim (a compare-and-swap
-    /// and a product call, some tens of nanoseconds) stays a small part of its work; at batch 1 a
-    /// multiple of four, the matrix–vector tile's group of panels.
-    /// </summary>
+    /// <summary>Panels per claim (<see cref="StealableRanges.ItemsPerClaim"/>); at batch 1 whole groups of the matrix–vector tile's four panels.</summary>
     internal static int ClaimPanels(int batch, int hidden, int panelWidth)
-    {
-        long perPanel = (long)batch * hidden * panelWidth;
-        int size = (int)Math.Clamp(((1L << 16) + perPanel - 1) / perPanel, 1, 1 << 10);
-        return batch == 1 ? (size + 3) / 4 * 4 : size;
-    }
+        => StealableRanges.ItemsPerClaim((long)batch * hidden * panelWidth, batch == 1 ? 4 : 1);
 
     /// <summary>All threads of a parallel call meet here; a call the caller runs alone has no one to wait for.</summary>
     private void Barrier(int count)

@@ -100,6 +100,18 @@ internal sealed class StealableRanges
         }
     }
 
+    /// <summary>
+    /// Items per claim: enough for about 2¹⁶ multiply-adds, so that a claim (a compare-and-swap and
+    /// a product call, some tens of nanoseconds) stays a small part of its work; rounded up to a
+    /// multiple of <paramref name="multiple"/> (at batch 1: the matrix–vector tile's four panels).
+    /// </summary>
+    public static int ItemsPerClaim(long multiplyAddsPerItem, int multiple)
+    {
+        long perItem = Math.Max(1, multiplyAddsPerItem);
+        int size = (int)Math.Clamp(((1L << 16) + perItem - 1) / perItem, 1, 1 << 10);
+        return (size + multiple - 1) / multiple * multiple;
+    }
+
     private static long Pack(int phase, int front, int back)
         => ((long)(ushort)phase << (2 * PositionBits)) | ((long)back << PositionBits) | (uint)front;
 }

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using RnnSimd.Kernels;
 using RnnSimd.Models;
 using RnnSimd.Tests.Generators;
 using RnnSimd.Tests.Support;
@@ -41,6 +42,50 @@ public class RecurrentThreadTests
             if (!c.Bidirectional)
                 Expect.BitIdentical(StepOutputs(network, d, threads), StepOutputs(network, d, 1), $"Step outputs with {threads} threads");
         }, runs: Math.Max(20, Properties.Runs / 4));
+
+    /// <summary>
+    /// A thread made slow at every step (made to sleep before its share, as a core busy elsewhere
+    /// would be) leaves its chunks to the others, which take them from the other end of its share:
+    /// the bits stay those of one thread, whichever thread is slow.
+    /// </summary>
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Chunks_left_by_a_slow_thread_are_taken_by_the_others_with_the_same_bits(SimdPath path) =>
+        Properties.Check(
+            Arb.From(
+                from p in Cases().Generator
+                from slow in Gen.Choose(0, p.Threads - 1)
+                select (p.Case, p.Threads, Slow: slow),
+                q => Cases().Shrinker((q.Case, q.Threads)).Select(p => (p.Case, p.Threads, Math.Min(q.Slow, p.Threads - 1)))),
+            p =>
+            {
+                var (c, threads, slow) = p;
+                var d = c.Data();
+                using var network = d.Network(path);
+                var one = Run(network, d, 1);
+                using var session = network.CreateSession(c.T, c.B, threads);
+                session.Runner.ParallelStepThreshold = 0;
+                session.Runner.BeforeThreadStep = index =>
+                {
+                    if (index == slow)
+                        Thread.Sleep(2);
+                };
+                var many = RecurrentNetworkPropertyTests.Run(d, session);
+                Expect.BitIdentical(many.Output, one.Output, $"output with {threads} threads, thread {slow} slow");
+                Expect.BitIdentical(many.FinalHidden, one.FinalHidden, $"h_n with {threads} threads, thread {slow} slow");
+                Expect.BitIdentical(many.FinalCell, one.FinalCell, $"c_n with {threads} threads, thread {slow} slow");
+                // These sequences fit one projection block, so the slow thread's share of every step
+                // but a pass's first is open before the others reach it, and they finish long before
+                // it wakes. (A bidirectional network on two threads runs a direction per thread.)
+                RecurrentSpec spec = c.Spec;
+                int longest = d.LengthsOrNull?.Max() ?? c.T;
+                int chunks = (c.H + network.Weights.Layout.ChunkWidth - 1) / network.Weights.Layout.ChunkWidth;
+                if (!(spec.Bidirectional && threads == 2) && !PanelRange.Share(chunks, slow, threads).IsEmpty)
+                {
+                    long expected = (long)spec.NumLayers * spec.Directions * (longest - 1);
+                    Assert.True(session.Runner.Steals >= expected, $"{session.Runner.Steals} claims taken from the slow thread {slow}, expected {expected} or more");
+                }
+            }, runs: Math.Max(10, Properties.Runs / 8));
 
     private static RecurrentNetworkPropertyTests.Outputs Run(RecurrentNetwork network, RecurrentData d, int threads,
         int projectionBlockRows = ProjectionBlocks.DefaultRows)

@@ -64,12 +64,26 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     private readonly int[] _lengths;
     private int _stepParity;
     private Job _job;
+
+    /// <summary>The chunks of a threaded forward's steps, each thread's share first its own (see <see cref="StepRows"/>).</summary>
+    private readonly StealableRanges? _claims;
+
+    /// <summary>The next step's phase in <see cref="_claims"/>: advanced by every forward past all its passes' steps.</summary>
+    private int _phase;
+
+    /// <summary>Steps in which a thread computed chunks of another's share (for tests).</summary>
+    internal long Steals => _claims?.Steals ?? 0;
+
+    /// <summary>Test hook: run by each thread of a threaded forward step, with its index (0: the caller), once its share is open to the others and before it takes any of it.</summary>
+    internal Action<int>? BeforeThreadStep { get; set; }
     private int _sessionDisposed;
 
     private readonly struct Job(bool step, int steps, int longest, int batch, bool batchFirst, float* x, float* output,
-        float* finalHidden, float* finalCell, float* initialHidden, float* initialCell, int* lengths)
+        float* finalHidden, float* finalCell, float* initialHidden, float* initialCell, int* lengths, int phase = 0)
     {
         public readonly bool Step = step;
+        /// <summary>The phase of the first step of the first pass in <see cref="_claims"/>.</summary>
+        public readonly int Phase = phase;
         public readonly int Steps = steps;
         public readonly int Longest = longest;
         public readonly int Batch = batch;
@@ -142,7 +156,10 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         try
         {
             if (threads > 1)
+            {
+                _claims = new StealableRanges(threads);
                 _pool = new WorkerPool(threads, this, "RnnSimd session");
+            }
             WarmUp();
         }
         catch
@@ -362,7 +379,8 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             _job = new Job(false, sequenceLength, longest, batch, batchFirst, px, py,
                 finalHidden.IsEmpty ? null : phn, finalCell.IsEmpty ? null : pcn,
                 initialHidden.IsEmpty ? null : ph0, initialCell.IsEmpty ? null : pc0,
-                lengths.IsEmpty ? null : (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_lengths)));
+                lengths.IsEmpty ? null : (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_lengths)), _phase);
+            _phase += _spec.NumLayers * _spec.Directions * longest;
             Execute();
         }
     }
@@ -457,6 +475,13 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         float* previous = Address(buffers.HA);
         float* next = Address(buffers.HB);
         int blockStart = 0;
+        // Shares are taken by other threads only on several threads (count 1: a call alone, or a
+        // direction of its own). A share opens once its owner's projection of the step's block is
+        // written; within a block, already before the barrier that ends the step before, so that
+        // the others can take from it at once. Not across blocks: the block buffer is shared, and
+        // the next block would overwrite the rows a thread may still be reading.
+        StealableRanges? claims = count > 1 ? _claims : null;
+        int phase = job.Phase + state * longest;
         for (int s = 0; s < longest; s++)
         {
             int t = direction == 0 ? s : longest - 1 - s;
@@ -475,8 +500,13 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
                 {
                     _engine.Project(weights, length * batch, input + (nint)blockStart * batch * inputRow, inputRow, xp.Data, panels);
                 }
+                claims?.Open(index, phase + s, chunks.Start, chunks.End);
             }
-            StepRows(job, weights, t, t - blockStart, (s & 1) != 0, batch, xp, output, direction * hOut, previous, next, Address(buffers.Cell), buffers, chunks, index, count);
+            StepRows(job, weights, t, t - blockStart, (s & 1) != 0, batch, xp, output, direction * hOut, previous, next, Address(buffers.Cell), buffers, chunks, index, count,
+                claims, phase + s);
+            if (claims is not null && s + 1 < longest && (s + 1) % blockSteps != 0)
+                claims.Open(index, phase + s + 1, chunks.Start, chunks.End);
+            Barrier(count);
             float* swap = previous;
             previous = next;
             next = swap;
@@ -486,18 +516,61 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             StoreFinalState(job, state, previous, Address(buffers.Cell));
     }
 
-    /// <summary>One time step of one layer and direction over this thread's units; ends at a barrier.</summary>
+    /// <summary>
+    /// One time step of one layer and direction over this thread's units, without the barrier
+    /// that ends it. On several threads with <paramref name="claims"/>, the thread takes its own
+    /// chunks a claim at a time in the step's order, then what is left of the other threads'
+    /// shares from the other end (<see cref="StealableRanges"/>); a chunk is computed the same way
+    /// by any thread, so the bits do not depend on who took it. With proj_size, the threads then
+    /// meet, and project h over their own panels of W_hr.
+    /// </summary>
     /// <param name="xpTime">The step's time within the projected block <paramref name="xp"/>.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepRows(in Job job, LayerWeights weights, int t, int xpTime, bool descending, int batch, in Rows xp, in Rows output, int outputColumn,
-        float* previous, float* next, float* cell, PassBuffers buffers, PanelRange chunks, int index, int count)
+        float* previous, float* next, float* cell, PassBuffers buffers, PanelRange chunks, int index, int count,
+        StealableRanges? claims, int phase)
+    {
+        if (claims is null)
+        {
+            StepChunks(job, weights, t, xpTime, descending, batch, xp, output, outputColumn, previous, next, cell, buffers, chunks);
+        }
+        else
+        {
+            BeforeThreadStep?.Invoke(index);
+            int size = StealableRanges.ItemsPerClaim((long)batch * _spec.HiddenOutputSize * _layout.Gates * _layout.ChunkWidth,
+                batch == 1 && _layout.Gates < 4 ? 4 / _layout.Gates : 1);
+            while (claims.TryTakeOwn(index, phase, descending, size, out int start, out int end))
+                StepChunks(job, weights, t, xpTime, descending, batch, xp, output, outputColumn, previous, next, cell, buffers, new PanelRange(start, end));
+            while (claims.TrySteal(index, phase, descending, size, out int start, out int end))
+                StepChunks(job, weights, t, xpTime, descending, batch, xp, output, outputColumn, previous, next, cell, buffers, new PanelRange(start, end));
+        }
+
+        RecurrentSpec spec = _spec;
+        if (spec.ProjSize > 0)
+        {
+            // The projection reads every unit of h: wait for all threads' cells.
+            Barrier(count);
+            PackedMatrix projection = weights.Projection!;
+            var projPanels = PanelRange.Share(projection.PanelCount, index, count);
+            float* raw = Address(buffers.Raw);
+            _engine.ProjectHidden(weights, batch, raw, _layout.PaddedUnits, next, _hStride, projPanels);
+            CopyOutputs(job, t, batch, output, outputColumn, previous, next,
+                projPanels.Start * projection.PanelWidth, Math.Min(projPanels.End * projection.PanelWidth, spec.ProjSize));
+        }
+    }
+
+    /// <summary>
+    /// The products and cell updates of chunks <paramref name="chunks"/> (whole gates of a run of
+    /// hidden units) for every row, and, without proj_size, their outputs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StepChunks(in Job job, LayerWeights weights, int t, int xpTime, bool descending, int batch, in Rows xp, in Rows output, int outputColumn,
+        float* previous, float* next, float* cell, PassBuffers buffers, PanelRange chunks)
     {
         RecurrentSpec spec = _spec;
         int hStride = _hStride;
         int columns = _layout.Columns;
         int chunkWidth = _layout.ChunkWidth;
-        int unitStart = chunks.Start * chunkWidth;
-        int unitEnd = Math.Min(chunks.End * chunkWidth, spec.HiddenSize);
         var panels = new PanelRange(chunks.Start * _layout.Gates, chunks.End * _layout.Gates);
         bool projected = spec.ProjSize > 0;
         int* lengths = job.Lengths;
@@ -531,40 +604,37 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
                     if (lengths == null || t < lengths[b])
                         _engine.Lstm(xpStep + b * xpRowStride, hg + b * columns, cell + b * (nint)_layout.PaddedUnits, raw + b * rawStride, chunks.Start, chunks.End);
                 }
-                if (projected)
-                {
-                    // The projection reads every unit of h: wait for all threads' cells.
-                    Barrier(count);
-                    PackedMatrix projection = weights.Projection!;
-                    var projPanels = PanelRange.Share(projection.PanelCount, index, count);
-                    _engine.ProjectHidden(weights, batch, raw, rawStride, next, hStride, projPanels);
-                    unitStart = projPanels.Start * projection.PanelWidth;
-                    unitEnd = Math.Min(projPanels.End * projection.PanelWidth, spec.ProjSize);
-                }
                 break;
             }
         }
 
-        // Outputs of this thread's units; rows outside their sequence keep their state and write zeros.
+        if (!projected)
+            CopyOutputs(job, t, batch, output, outputColumn, previous, next, chunks.Start * chunkWidth, Math.Min(chunks.End * chunkWidth, spec.HiddenSize));
+    }
+
+    /// <summary>Outputs of units [<paramref name="unitStart"/>, <paramref name="unitEnd"/>); rows outside their sequence keep their state and write zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void CopyOutputs(in Job job, int t, int batch, in Rows output, int outputColumn, float* previous, float* next, int unitStart, int unitEnd)
+    {
         int units = unitEnd - unitStart;
-        if (units > 0 && output.Data != null)
+        if (units <= 0 || output.Data == null)
+            return;
+        int hStride = _hStride;
+        int* lengths = job.Lengths;
+        for (int b = 0; b < batch; b++)
         {
-            for (int b = 0; b < batch; b++)
+            var outputRow = new Span<float>(output.Row(t, b) + outputColumn + unitStart, units);
+            float* nextRow = next + b * hStride + unitStart;
+            if (lengths == null || t < lengths[b])
             {
-                var outputRow = new Span<float>(output.Row(t, b) + outputColumn + unitStart, units);
-                float* nextRow = next + b * hStride + unitStart;
-                if (lengths == null || t < lengths[b])
-                {
-                    new ReadOnlySpan<float>(nextRow, units).CopyTo(outputRow);
-                }
-                else
-                {
-                    new ReadOnlySpan<float>(previous + b * hStride + unitStart, units).CopyTo(new Span<float>(nextRow, units));
-                    outputRow.Clear();
-                }
+                new ReadOnlySpan<float>(nextRow, units).CopyTo(outputRow);
+            }
+            else
+            {
+                new ReadOnlySpan<float>(previous + b * hStride + unitStart, units).CopyTo(new Span<float>(nextRow, units));
+                outputRow.Clear();
             }
         }
-        Barrier(count);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -648,7 +718,8 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             // No output rows: a step's output is read back from the state afterwards.
             StepRows(job, weights, 0, 0, parity != 0, batch, xp, default, 0,
                 Address(_stepH[2 * layer + parity]), Address(_stepH[2 * layer + 1 - parity]),
-                spec.HasCellState ? Address(_stepC[layer]) : null, buffers, chunks, index, count);
+                spec.HasCellState ? Address(_stepC[layer]) : null, buffers, chunks, index, count, claims: null, phase: 0);
+            Barrier(count);
         }
     }
 
