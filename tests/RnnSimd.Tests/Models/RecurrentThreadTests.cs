@@ -52,11 +52,7 @@ public class RecurrentThreadTests
     [ClassData(typeof(AvailablePaths))]
     public void Chunks_left_by_a_slow_thread_are_taken_by_the_others_with_the_same_bits(SimdPath path) =>
         Properties.Check(
-            Arb.From(
-                from p in Cases().Generator
-                from slow in Gen.Choose(0, p.Threads - 1)
-                select (p.Case, p.Threads, Slow: slow),
-                q => Cases().Shrinker((q.Case, q.Threads)).Select(p => (p.Case, p.Threads, Math.Min(q.Slow, p.Threads - 1)))),
+            SlowThreadCases.From(Cases()),
             p =>
             {
                 var (c, threads, slow) = p;
@@ -65,11 +61,7 @@ public class RecurrentThreadTests
                 var one = Run(network, d, 1);
                 using var session = network.CreateSession(c.T, c.B, threads);
                 session.Runner.ParallelStepThreshold = 0;
-                session.Runner.BeforeThreadStep = index =>
-                {
-                    if (index == slow)
-                        Thread.Sleep(2);
-                };
+                session.Runner.BeforeThreadStep = SlowThreadCases.Sleeper(slow);
                 var many = RecurrentNetworkPropertyTests.Run(d, session);
                 Expect.BitIdentical(many.Output, one.Output, $"output with {threads} threads, thread {slow} slow");
                 Expect.BitIdentical(many.FinalHidden, one.FinalHidden, $"h_n with {threads} threads, thread {slow} slow");

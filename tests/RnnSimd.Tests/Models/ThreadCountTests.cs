@@ -62,11 +62,7 @@ public class ThreadCountTests
     [ClassData(typeof(AvailablePaths))]
     public void Panels_left_by_a_slow_thread_are_taken_by_the_others_with_the_same_bits(SimdPath path) =>
         Properties.Check(
-            Arb.From(
-                from p in Cases().Generator
-                from slow in Gen.Choose(0, p.Threads - 1)
-                select (p.Case, p.Threads, Slow: slow),
-                q => Cases().Shrinker((q.Case, q.Threads)).Select(p => (p.Case, p.Threads, Math.Min(q.Slow, p.Threads - 1)))),
+            SlowThreadCases.From(Cases()),
             p =>
             {
                 var (c, threads, slow) = p;
@@ -76,11 +72,7 @@ public class ThreadCountTests
                 using var session = layer.CreateSession(c.T, c.B, threads);
                 session.Runner.ParallelStepThreshold = 0;
                 session.Runner.ProjectionBlockRows = 3;
-                session.Runner.BeforeThreadStep = index =>
-                {
-                    if (index == slow)
-                        Thread.Sleep(2);
-                };
+                session.Runner.BeforeThreadStep = SlowThreadCases.Sleeper(slow);
                 var output = new float[c.T * c.B * c.H];
                 var final = new float[c.B * c.H];
                 session.Forward(d.X, c.T, c.B, output, final, d.InitialState);

@@ -1,0 +1,26 @@
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace RnnSimd.Tests.Generators;
+
+/// <summary>
+/// Threaded cases with one of their threads chosen to be made slow at every step (the tests that
+/// check that the others take its work). A case shrinks as its thread-count cases do, keeping the
+/// slow thread among the threads left.
+/// </summary>
+internal static class SlowThreadCases
+{
+    public static Arbitrary<(T Case, int Threads, int Slow)> From<T>(Arbitrary<(T Case, int Threads)> cases) =>
+        Arb.From(
+            from p in cases.Generator
+            from slow in Gen.Choose(0, p.Threads - 1)
+            select (p.Case, p.Threads, Slow: slow),
+            q => cases.Shrinker((q.Case, q.Threads)).Select(p => (p.Case, p.Threads, Math.Min(q.Slow, p.Threads - 1))));
+
+    /// <summary>A per-thread step hook that puts thread <paramref name="slow"/> to sleep, as a core busy elsewhere would be.</summary>
+    public static Action<int> Sleeper(int slow) => index =>
+    {
+        if (index == slow)
+            Thread.Sleep(2);
+    };
+}
