@@ -58,5 +58,8 @@ internal static class BenchJson
         }
         json.WriteEndArray();
         json.WriteEndObject();
+        json.Flush();
+        // A text file ends with a newline; on a terminal (--json /dev/stdout) the next line starts clean.
+        stream.WriteByte((byte)'\n');
     }
 }

@@ -8,8 +8,7 @@ internal static class BenchRun
 {
     public static int Execute(BenchSettings settings, TextWriter output, TextWriter error, bool interactive)
     {
-        if (settings.JsonPath is { } jsonPath)
-            CheckJsonTarget(jsonPath);
+        using JsonTarget? json = settings.JsonPath is { } jsonPath ? JsonTarget.Open(jsonPath) : null;
         var progress = new Progress(error, interactive);
         var results = new List<BenchResult>();
         KernelInfo? kernels = null;
@@ -35,11 +34,11 @@ internal static class BenchRun
 
         foreach (string line in BenchTable.Lines(settings, kernels, results))
             output.WriteLine(line);
-        if (settings.JsonPath is { } path)
+        if (json is not null)
         {
-            WriteJson(path, settings, kernels, results);
+            json.Write(stream => BenchJson.Write(stream, settings, kernels, results));
             // stderr, like the progress: stdout is the table alone (docs/cli.md).
-            error.WriteLine($"wrote {path}");
+            error.WriteLine($"wrote {settings.JsonPath}");
         }
         return ExitCodes.Success;
     }
@@ -53,58 +52,6 @@ internal static class BenchRun
         catch (OutOfMemoryException e)
         {
             throw new CliException($"shape {shape.Name} ({shape.Dimensions}): not enough memory for its weights and buffers.", e);
-        }
-    }
-
-    /// <summary>Before spending minutes: the JSON file's directory must exist and take a new file, and the name must not be a directory.</summary>
-    private static void CheckJsonTarget(string path)
-    {
-        string full;
-        try
-        {
-            full = Path.GetFullPath(path);
-        }
-        catch (Exception e) when (FileSystemErrors.Is(e))
-        {
-            throw new CliException($"--json {path}: not a valid path: {e.Message}", e);
-        }
-        if (Directory.Exists(full))
-            throw new CliException($"--json {path}: is a directory; give a file name.");
-        if (Path.GetDirectoryName(full) is { } directory)
-        {
-            if (!Directory.Exists(directory))
-                throw new CliException($"--json {path}: directory {directory} does not exist.");
-            // A read-only directory would otherwise be found only after the whole benchmark.
-            string probe = OutputStaging.TemporaryName(directory, Path.GetFileName(full));
-            try
-            {
-                new FileStream(probe, FileMode.CreateNew, FileAccess.Write).Dispose();
-            }
-            catch (Exception e) when (FileSystemErrors.Is(e))
-            {
-                // Not the probe's own name: the user never gave it.
-                string reason = e is UnauthorizedAccessException ? "access denied" : "the directory takes no new files";
-                throw new CliException($"--json {path}: cannot create a file in {directory}: {reason}.", e);
-            }
-            FileSystemErrors.TryDelete(probe);
-        }
-    }
-
-    /// <summary>Writes to a temporary name beside the file, then moves it into place: the file is whole or untouched.</summary>
-    private static void WriteJson(string path, BenchSettings settings, KernelInfo kernels, IReadOnlyList<BenchResult> results)
-    {
-        string full = Path.GetFullPath(path);
-        string temporary = OutputStaging.TemporaryName(Path.GetDirectoryName(full)!, Path.GetFileName(full));
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-                BenchJson.Write(stream, settings, kernels, results);
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch (Exception e) when (FileSystemErrors.Is(e))
-        {
-            FileSystemErrors.TryDelete(temporary);
-            throw new CliException($"--json {path}: cannot write the file: {e.Message}", e);
         }
     }
 }

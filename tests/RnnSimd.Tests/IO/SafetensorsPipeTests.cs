@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using RnnSimd.IO;
+using RnnSimd.Tests.Support;
 
 namespace RnnSimd.Tests.IO;
 
@@ -7,11 +7,8 @@ namespace RnnSimd.Tests.IO;
 /// A model given as a pipe (`cat model.safetensors | rnnsimd run /dev/stdin ...`) has no length to
 /// map; it is read to its end instead of failing with "Stream does not support seeking".
 /// </summary>
-public sealed partial class SafetensorsPipeTests
+public sealed class SafetensorsPipeTests
 {
-    [LibraryImport("libc", EntryPoint = "mkfifo", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int MakeFifo(string path, uint mode);
-
     [Fact]
     public void A_fifo_is_read_to_its_end()
     {
@@ -20,7 +17,7 @@ public sealed partial class SafetensorsPipeTests
         string model = Path.Combine(dir.Path, "model.safetensors");
         SafetensorsFile.Write(model, [new SafetensorsTensor("w", [2, 3], [1, 2, 3, 4, 5, 6])]);
         string fifo = Path.Combine(dir.Path, "model.fifo");
-        Assert.True(MakeFifo(fifo, Convert.ToUInt32("600", 8)) == 0, $"mkfifo failed: errno {Marshal.GetLastPInvokeError()}");
+        Fifo.Create(fifo);
 
         // Opening a FIFO for writing blocks until a reader opens it, so the writer runs beside.
         byte[] bytes = File.ReadAllBytes(model);

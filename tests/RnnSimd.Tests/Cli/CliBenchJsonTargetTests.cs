@@ -1,0 +1,90 @@
+using System.Text.Json;
+using RnnSimd.Tests.IO;
+using RnnSimd.Tests.Support;
+
+namespace RnnSimd.Tests.Cli;
+
+/// <summary>
+/// Where bench --json writes when the name is not a plain new file: a pipe or an empty file is
+/// written in place (renaming over it would turn /dev/stdout or /dev/null into a regular file), a
+/// symlink keeps pointing where it did and its target gets the figures.
+/// </summary>
+[Collection(nameof(SerialCollection))]
+public class CliBenchJsonTargetTests
+{
+    private static readonly string[] TinyBench = ["bench", "--seq-len", "2", "--batch", "1", "--input-size", "3", "--hidden-size", "4", "--budget", "0.02"];
+
+    [Fact]
+    public void A_fifo_gets_the_json_and_stays_a_fifo()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "mkfifo is called through Linux's libc.");
+        using var dir = new TempDirectory();
+        string fifo = Path.Combine(dir.Path, "bench.fifo");
+        Fifo.Create(fifo);
+
+        // A reader that opened the FIFO waits for a writer to open and close it; if the JSON were
+        // renamed over the name instead, no writer would ever come.
+        string? received = null;
+        var reader = new Thread(() => received = File.ReadAllText(fifo)) { IsBackground = true };
+        reader.Start();
+        CliResult r = Cli.Run([.. TinyBench, "--json", fifo]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.True(reader.Join(TimeSpan.FromSeconds(60)), "The FIFO's reader never saw the end of the JSON.");
+        AssertBenchJson(received!);
+        Assert.Equal(0, new FileInfo(fifo).Length); // still a FIFO, not a regular file holding the JSON
+        Assert.Single(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void An_empty_file_is_written_in_place()
+    {
+        using var dir = new TempDirectory();
+        string json = Path.Combine(dir.Path, "bench.json");
+        File.WriteAllBytes(json, []);
+        // Held open across the run: a file renamed over the name would leave this handle on the old, empty one.
+        using var held = new FileStream(json, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        CliResult r = Cli.Run([.. TinyBench, "--json", json]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        AssertBenchJson(new StreamReader(held).ReadToEnd());
+        Assert.Single(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void A_symlink_to_a_file_stays_a_symlink_and_its_target_gets_the_json()
+    {
+        using var dir = new TempDirectory();
+        string target = Path.Combine(dir.Path, "figures.json");
+        File.WriteAllText(target, "{\"old\": true}");
+        string link = Path.Combine(dir.Path, "latest.json");
+        File.CreateSymbolicLink(link, target);
+
+        CliResult r = Cli.Run([.. TinyBench, "--json", link]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+        AssertBenchJson(File.ReadAllText(target));
+        Assert.Equal(2, Directory.GetFileSystemEntries(dir.Path).Length);
+    }
+
+    [Fact]
+    public void A_dangling_symlink_gets_its_target_created()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(dir.Path, "store"));
+        string target = Path.Combine(dir.Path, "store", "figures.json");
+        string link = Path.Combine(dir.Path, "latest.json");
+        File.CreateSymbolicLink(link, target);
+
+        CliResult r = Cli.Run([.. TinyBench, "--json", link]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+        AssertBenchJson(File.ReadAllText(target));
+        Assert.Single(Directory.GetFileSystemEntries(Path.Combine(dir.Path, "store")));
+    }
+
+    private static void AssertBenchJson(string text)
+    {
+        using JsonDocument document = JsonDocument.Parse(text);
+        Assert.Equal("rnnsimd-bench/1", document.RootElement.GetProperty("schema").GetString());
+        Assert.Single(document.RootElement.GetProperty("results").EnumerateArray());
+    }
+}
