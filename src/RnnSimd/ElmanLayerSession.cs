@@ -28,8 +28,16 @@ public sealed unsafe class ElmanLayerSession : RecurrentSession
     public void Forward(ReadOnlySpan<float> x, int sequenceLength, int batch, Span<float> output, Span<float> finalState,
         ReadOnlySpan<float> initialState = default)
     {
-        Runner.CheckForward(x, sequenceLength, batch, output, Layer.HiddenSize, finalState, initialState);
-        Runner.RunLayer(x, sequenceLength, batch, output, finalState, initialState);
+        Runner.Enter();
+        try
+        {
+            Runner.CheckForward(x, sequenceLength, batch, output, Layer.HiddenSize, finalState, initialState);
+            Runner.RunLayer(x, sequenceLength, batch, output, finalState, initialState);
+        }
+        finally
+        {
+            Runner.Exit();
+        }
         // The kernels hold only raw pointers: keep this session (and through it the weights)
         // reachable until they are done, or a finalizer could free memory mid-call.
         GC.KeepAlive(this);
@@ -41,9 +49,17 @@ public sealed unsafe class ElmanLayerSession : RecurrentSession
     /// <exception cref="ArgumentException">A span is too short or they overlap.</exception>
     public void Step(ReadOnlySpan<float> x, Span<float> hidden)
     {
-        Runner.CheckStep(x, hidden, Layer.HiddenSize);
-        float* state = Runner.Step(x, default);
-        new ReadOnlySpan<float>(state, Batch * Layer.HiddenSize).CopyTo(hidden);
+        Runner.Enter();
+        try
+        {
+            Runner.CheckStep(x, hidden, Layer.HiddenSize);
+            float* state = Runner.Step(x, default);
+            new ReadOnlySpan<float>(state, Batch * Layer.HiddenSize).CopyTo(hidden);
+        }
+        finally
+        {
+            Runner.Exit();
+        }
         GC.KeepAlive(this);
     }
 

@@ -28,8 +28,16 @@ public sealed unsafe class ElmanNetworkSession : RecurrentSession
     public void Forward(ReadOnlySpan<float> x, int sequenceLength, int batch, Span<float> outputs, Span<float> finalState,
         ReadOnlySpan<float> initialState = default)
     {
-        Runner.CheckForward(x, sequenceLength, batch, outputs, Network.OutputSize, finalState, initialState);
-        Runner.RunNetwork(x, sequenceLength, batch, outputs, finalState, initialState);
+        Runner.Enter();
+        try
+        {
+            Runner.CheckForward(x, sequenceLength, batch, outputs, Network.OutputSize, finalState, initialState);
+            Runner.RunNetwork(x, sequenceLength, batch, outputs, finalState, initialState);
+        }
+        finally
+        {
+            Runner.Exit();
+        }
         // The kernels hold only raw pointers: keep this session (and through it the weights)
         // reachable until they are done, or a finalizer could free memory mid-call.
         GC.KeepAlive(this);
@@ -41,8 +49,16 @@ public sealed unsafe class ElmanNetworkSession : RecurrentSession
     /// <exception cref="ArgumentException">A span is too short or they overlap.</exception>
     public void Step(ReadOnlySpan<float> x, Span<float> output)
     {
-        Runner.CheckStep(x, output, Network.OutputSize);
-        Runner.Step(x, output[..(Batch * Network.OutputSize)]);
+        Runner.Enter();
+        try
+        {
+            Runner.CheckStep(x, output, Network.OutputSize);
+            Runner.Step(x, output[..(Batch * Network.OutputSize)]);
+        }
+        finally
+        {
+            Runner.Exit();
+        }
         GC.KeepAlive(this);
     }
 

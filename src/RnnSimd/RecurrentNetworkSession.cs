@@ -6,6 +6,8 @@ namespace RnnSimd;
 /// The mutable side of a <see cref="RecurrentNetwork"/>: buffers sized at creation and the state
 /// that <see cref="Step"/> carries. After the first call, <see cref="Forward"/> and
 /// <see cref="Step"/> allocate nothing. One session per thread; the network itself is shared.
+/// A call while another is running on the session throws <see cref="InvalidOperationException"/>
+/// (nothing is computed or written), and a Dispose from another thread during a call waits for it to return.
 /// </summary>
 /// <remarks>
 /// Shapes and orders are PyTorch's. Unbatched input (T, X) is batch 1: the same memory as
@@ -80,8 +82,16 @@ public sealed class RecurrentNetworkSession : IDisposable
         ReadOnlySpan<float> initialHidden = default, ReadOnlySpan<float> initialCell = default,
         ReadOnlySpan<int> lengths = default, bool batchFirst = false)
     {
-        _runner.CheckForward(x, sequenceLength, batch, output, finalHidden, finalCell, initialHidden, initialCell, lengths);
-        _runner.Forward(x, sequenceLength, batch, output, finalHidden, finalCell, initialHidden, initialCell, lengths, batchFirst);
+        _runner.Enter();
+        try
+        {
+            _runner.CheckForward(x, sequenceLength, batch, output, finalHidden, finalCell, initialHidden, initialCell, lengths);
+            _runner.Forward(x, sequenceLength, batch, output, finalHidden, finalCell, initialHidden, initialCell, lengths, batchFirst);
+        }
+        finally
+        {
+            _runner.Exit();
+        }
         // The kernels hold only raw pointers: keep this session (and through it the weights)
         // reachable until they are done, or a finalizer could free memory mid-call.
         GC.KeepAlive(this);
@@ -97,22 +107,48 @@ public sealed class RecurrentNetworkSession : IDisposable
     /// <exception cref="ArgumentException">A span is too short or they overlap.</exception>
     public void Step(ReadOnlySpan<float> x, Span<float> output)
     {
-        _runner.CheckStep(x, output);
-        _runner.Step(x, output);
+        _runner.Enter();
+        try
+        {
+            _runner.CheckStep(x, output);
+            _runner.Step(x, output);
+        }
+        finally
+        {
+            _runner.Exit();
+        }
         GC.KeepAlive(this);
     }
 
     /// <summary>Sets the carried state to zeros for <paramref name="batch"/> rows.</summary>
-    public void Reset(int batch) => _runner.Reset(default, default, batch);
+    public void Reset(int batch) => Reset(default, default, batch);
 
     /// <summary>Sets the carried state to h0 (L, batch, H_out) and, for an LSTM, c0 (L, batch, H); empty spans mean zeros.</summary>
     public void Reset(ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, int batch)
-        => _runner.Reset(initialHidden, initialCell, batch);
+    {
+        _runner.Enter();
+        try
+        {
+            _runner.Reset(initialHidden, initialCell, batch);
+        }
+        finally
+        {
+            _runner.Exit();
+        }
+    }
 
     /// <summary>Copies the carried state out: h (L, Batch, H_out) and, for an LSTM, c (L, Batch, H) (empty to skip).</summary>
     public void CopyState(Span<float> hidden, Span<float> cell = default)
     {
-        _runner.CopyState(hidden, cell);
+        _runner.Enter();
+        try
+        {
+            _runner.CopyState(hidden, cell);
+        }
+        finally
+        {
+            _runner.Exit();
+        }
         GC.KeepAlive(this);
     }
 

@@ -7,6 +7,8 @@ namespace RnnSimd;
 /// count, and Reset. The model-specific Forward and Step live in the derived sessions
 /// (<see cref="ElmanLayerSession"/>, <see cref="ElmanNetworkSession"/>). After the first call,
 /// Forward and Step allocate nothing. One session per thread; the model itself is shared.
+/// A call while another is running on the session throws <see cref="InvalidOperationException"/>
+/// (nothing is computed or written), and a Dispose from another thread during a call waits for it to return.
 /// </summary>
 public abstract class RecurrentSession : IDisposable
 {
@@ -49,17 +51,30 @@ public abstract class RecurrentSession : IDisposable
     public ReadOnlySpan<float> State => Runner.State;
 
     /// <summary>Sets the carried state to zeros for <paramref name="batch"/> rows.</summary>
-    public void Reset(int batch) => Runner.Reset(default, batch);
+    public void Reset(int batch) => ResetTo(default, batch);
 
     /// <summary>Sets the carried state to zeros, keeping <see cref="Batch"/>.</summary>
-    public void Reset() => Runner.Reset(default, Batch);
+    public void Reset() => ResetTo(default, Batch);
 
     /// <summary>Sets the carried state to <paramref name="initialState"/> ((batch, H)) for <paramref name="batch"/> rows.</summary>
     public void Reset(ReadOnlySpan<float> initialState, int batch)
     {
         if (initialState.IsEmpty)
             throw new ArgumentException("initialState is empty; use Reset(batch) for zeros.", nameof(initialState));
-        Runner.Reset(initialState, batch);
+        ResetTo(initialState, batch);
+    }
+
+    private void ResetTo(ReadOnlySpan<float> initialState, int batch)
+    {
+        Runner.Enter();
+        try
+        {
+            Runner.Reset(initialState, batch);
+        }
+        finally
+        {
+            Runner.Exit();
+        }
     }
 
     /// <summary>

@@ -143,8 +143,19 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     /// <summary>Stops the worker threads, if any, and lets go of the weights.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _sessionDisposed, 1) != 0)
-            return;
+        // Waits for a call running on another thread to return.
+        if (_guard.Dispose())
+            Release();
+    }
+
+    /// <summary>Begins a public call: one at a time (<see cref="CallGuard"/>).</summary>
+    public void Enter() => _guard.Enter(_owner);
+
+    /// <summary>Ends a public call.</summary>
+    public void Exit() => _guard.Exit();
+
+    private void Release()
+    {
         try
         {
             _pool?.Dispose();
@@ -155,7 +166,7 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         }
     }
 
-    private int _sessionDisposed;
+    private readonly CallGuard _guard = new();
 
     public int MaxSequenceLength { get; }
     public int MaxBatch { get; }
@@ -169,7 +180,7 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     /// <summary>Calls on a disposed session, or a session of a disposed model, throw.</summary>
     public void ThrowIfDisposed()
     {
-        ObjectDisposedException.ThrowIf(_sessionDisposed != 0, _owner);
+        ObjectDisposedException.ThrowIf(_guard.IsDisposed, _owner);
         ObjectDisposedException.ThrowIf(_weights.IsDisposed, _owner);
     }
 

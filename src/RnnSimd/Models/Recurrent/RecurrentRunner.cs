@@ -76,7 +76,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
 
     /// <summary>Test hook: run by each thread of a threaded forward step, with its index (0: the caller), once its share is open to the others and before it takes any of it.</summary>
     internal Action<int>? BeforeThreadStep { get; set; }
-    private int _sessionDisposed;
+    private readonly CallGuard _guard = new();
 
     private readonly struct Job(bool step, int steps, int longest, int batch, bool batchFirst, float* x, float* output,
         float* finalHidden, float* finalCell, float* initialHidden, float* initialCell, int* lengths, int phase = 0)
@@ -220,8 +220,19 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     /// <summary>Stops the worker threads, if any, and lets go of the weights.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _sessionDisposed, 1) != 0)
-            return;
+        // Waits for a call running on another thread to return.
+        if (_guard.Dispose())
+            Release();
+    }
+
+    /// <summary>Begins a public call: one at a time (<see cref="CallGuard"/>).</summary>
+    public void Enter() => _guard.Enter(_owner);
+
+    /// <summary>Ends a public call.</summary>
+    public void Exit() => _guard.Exit();
+
+    private void Release()
+    {
         try
         {
             _pool?.Dispose();
@@ -234,7 +245,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
 
     public void ThrowIfDisposed()
     {
-        ObjectDisposedException.ThrowIf(_sessionDisposed != 0, _owner);
+        ObjectDisposedException.ThrowIf(_guard.IsDisposed, _owner);
         ObjectDisposedException.ThrowIf(_weights.IsDisposed, _owner);
     }
 

@@ -1,0 +1,53 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace RnnSimd.Threading;
+
+/// <summary>
+/// One call at a time on a session, and a Dispose that never frees memory under a running call.
+/// A call hands the kernels and the workers raw pointers into the caller's pinned spans: a second
+/// call from another thread would replace them in the middle of a step, and a Dispose would free
+/// the workers and the weights' lease under them. A call costs one interlocked operation on entry
+/// and a plain store on exit; a Dispose from another thread waits for the running call to return.
+/// </summary>
+internal sealed class CallGuard
+{
+    private const int Idle = 0, Busy = 1, Disposed = 2;
+    private int _state;
+
+    public bool IsDisposed => Volatile.Read(ref _state) == Disposed;
+
+    /// <summary>Begins a call; throws if one is running or the session is disposed.</summary>
+    public void Enter(object owner)
+    {
+        int previous = Interlocked.CompareExchange(ref _state, Busy, Idle);
+        if (previous != Idle)
+            Refuse(previous, owner);
+    }
+
+    /// <summary>Ends a call begun by <see cref="Enter"/> (only its thread writes the state while it is busy).</summary>
+    public void Exit() => Volatile.Write(ref _state, Idle);
+
+    /// <summary>Marks the session disposed once no call runs; true for the one Dispose that must release what the session holds.</summary>
+    public bool Dispose()
+    {
+        var wait = new SpinWait();
+        while (true)
+        {
+            int previous = Interlocked.CompareExchange(ref _state, Disposed, Idle);
+            if (previous == Idle)
+                return true;
+            if (previous == Disposed)
+                return false;
+            wait.SpinOnce();
+        }
+    }
+
+    [DoesNotReturn]
+    private static void Refuse(int state, object owner)
+    {
+        ObjectDisposedException.ThrowIf(state == Disposed, owner);
+        throw new InvalidOperationException(
+            $"{owner.GetType().Name}: a call is already running on this session (from another thread, or re-entered); "
+            + "a session serves one call at a time: give each thread its own session.");
+    }
+}
