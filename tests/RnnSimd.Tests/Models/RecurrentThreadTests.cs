@@ -46,38 +46,56 @@ public class RecurrentThreadTests
     /// <summary>
     /// A thread made slow at every step (made to sleep before its share, as a core busy elsewhere
     /// would be) leaves its chunks to the others, which take them from the other end of its share:
-    /// the bits stay those of one thread, whichever thread is slow.
+    /// the bits stay those of one thread, whichever thread is slow, with the default projection
+    /// blocks or blocks of a few rows (a share opens early only inside a block).
     /// </summary>
     [Theory]
     [ClassData(typeof(AvailablePaths))]
     public void Chunks_left_by_a_slow_thread_are_taken_by_the_others_with_the_same_bits(SimdPath path) =>
         Properties.Check(
-            SlowThreadCases.From(Cases()),
+            SlowCasesWithBlocks(),
             p =>
             {
-                var (c, threads, slow) = p;
+                var ((c, threads, slow), blockRows) = p;
                 var d = c.Data();
                 using var network = d.Network(path);
                 var one = Run(network, d, 1);
                 using var session = network.CreateSession(c.T, c.B, threads);
                 session.Runner.ParallelStepThreshold = 0;
+                session.Runner.ProjectionBlockRows = blockRows;
                 session.Runner.BeforeThreadStep = SlowThreadCases.Sleeper(slow);
                 var many = RecurrentNetworkPropertyTests.Run(d, session);
                 Expect.BitIdentical(many.Output, one.Output, $"output with {threads} threads, thread {slow} slow");
                 Expect.BitIdentical(many.FinalHidden, one.FinalHidden, $"h_n with {threads} threads, thread {slow} slow");
                 Expect.BitIdentical(many.FinalCell, one.FinalCell, $"c_n with {threads} threads, thread {slow} slow");
-                // These sequences fit one projection block, so the slow thread's share of every step
-                // but a pass's first is open before the others reach it, and they finish long before
-                // it wakes. (A bidirectional network on two threads runs a direction per thread.)
+                // The slow thread's share of every step but a projection block's first is open
+                // before the others reach it, and they finish long before it wakes. (At a block's
+                // first step it opens only once its owner has projected the block, which the others
+                // may not wait for. A bidirectional network on two threads runs a direction per thread.)
                 RecurrentSpec spec = c.Spec;
                 int longest = d.LengthsOrNull?.Max() ?? c.T;
+                int blockSteps = ProjectionBlocks.Steps(blockRows, c.B, longest);
+                int blockStarts = (longest + blockSteps - 1) / blockSteps;
                 int chunks = (c.H + network.Weights.Layout.ChunkWidth - 1) / network.Weights.Layout.ChunkWidth;
                 if (!(spec.Bidirectional && threads == 2) && !PanelRange.Share(chunks, slow, threads).IsEmpty)
                 {
-                    long expected = (long)spec.NumLayers * spec.Directions * (longest - 1);
-                    Assert.True(session.Runner.Steals >= expected, $"{session.Runner.Steals} claims taken from the slow thread {slow}, expected {expected} or more");
+                    long expected = (long)spec.NumLayers * spec.Directions * (longest - blockStarts);
+                    Assert.True(session.Runner.Steals >= expected,
+                        $"{session.Runner.Steals} claims taken from the slow thread {slow} with blocks of {blockSteps} steps, expected {expected} or more");
                 }
             }, runs: Math.Max(10, Properties.Runs / 8));
+
+    /// <summary>Slow-thread cases, each with a projection block size: the default, or a few rows (shrinks to the default).</summary>
+    private static Arbitrary<((RecurrentCase Case, int Threads, int Slow) Slow, int BlockRows)> SlowCasesWithBlocks()
+    {
+        var slow = SlowThreadCases.From(Cases());
+        return Arb.From(
+            from p in slow.Generator
+            from rows in Gen.Elements(ProjectionBlocks.DefaultRows, ProjectionBlocks.DefaultRows, 1, 2, 3, 5)
+            select (Slow: p, BlockRows: rows),
+            q => slow.Shrinker(q.Slow).Select(p => (p, q.BlockRows))
+                .Concat(q.BlockRows != ProjectionBlocks.DefaultRows ? [(q.Slow, ProjectionBlocks.DefaultRows)] : []));
+    }
 
     private static RecurrentNetworkPropertyTests.Outputs Run(RecurrentNetwork network, RecurrentData d, int threads,
         int projectionBlockRows = ProjectionBlocks.DefaultRows)
