@@ -29,7 +29,7 @@ internal sealed class BenchCase : IDisposable
         RecurrentNetwork network = RecurrentNetwork.Create(spec, RandomWeights.For(spec, ref random));
         try
         {
-            return new BenchCase(network, SessionSize.Create(() => network.CreateSession(shape.SequenceLength, shape.Batch, threads), shape.Dimensions), shape, ref random);
+            return new BenchCase(network, SessionSize.Create(() => network.CreateSession(shape.SequenceLength, shape.Batch, threads), shape.Dimensions, "--seq-len", "--batch"), shape, ref random);
         }
         catch
         {

@@ -43,9 +43,10 @@ internal sealed record BenchShape(string Name, int SequenceLength, int Batch, in
                 .Replace("InputSize = ", "--input-size ", StringComparison.Ordinal);
             return $"shape {Dimensions}: {reason}";
         }
+        // The random weights, x (T·B rows of X) and the output (T·B rows of H).
         long rows = (long)SequenceLength * Batch;
         long weights = (long)gates * HiddenSize * Math.Max(InputSize, HiddenSize);
-        long sequence = rows * Math.Max(InputSize, (long)gates * HiddenSize);
+        long sequence = rows * Math.Max(InputSize, HiddenSize);
         return weights > Array.MaxLength || sequence > Array.MaxLength
             ? $"shape {Dimensions} needs arrays of more elements than .NET holds ({Math.Max(weights, sequence)})."
             : null;

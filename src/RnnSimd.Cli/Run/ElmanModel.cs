@@ -31,7 +31,7 @@ internal sealed class ElmanModel(string file, string description, ElmanNetwork n
         var y = new float[SequenceLayout.Elements(outputShape, x)];
         var hn = new float[SequenceLayout.Elements(hiddenShape, x)];
         float[] timeMajor = layout.BatchFirst ? Transpose(x.Data, batch, steps, features) : x.Data;
-        using ElmanNetworkSession session = SessionSize.Create(() => network.CreateSession(steps, batch), x.File);
+        using ElmanNetworkSession session = SessionSize.Create(() => network.CreateSession(steps, batch), x.File, "T", "B");
         session.Forward(timeMajor, steps, batch, y, hn, inputs.H0 is { } h0 ? h0.Data : default);
         if (layout.BatchFirst)
             y = Transpose(y, steps, batch, outputs);

@@ -14,9 +14,16 @@ internal static class OutputStaging
     public static void WriteAll(string directory, IReadOnlyList<OutputArray> outputs)
     {
         bool created = !Directory.Exists(directory);
+        if (created && File.Exists(directory))
+            throw new CliException($"--out {directory}: is a file, not a directory.");
         try
         {
             Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Only a special file system says so when creating (its parents are made as needed), /proc say.
+            throw new CliException($"--out {directory}: cannot create the directory: {Path.GetDirectoryName(Path.GetFullPath(directory))} takes no new entries.", e);
         }
         catch (Exception e) when (FileSystemErrors.Is(e))
         {
@@ -36,6 +43,11 @@ internal static class OutputStaging
                 try
                 {
                     NpyFile.Write(temporary, o.Shape, o.Data);
+                }
+                catch (TensorFileException e) when (e.InnerException is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    // "File not found" for a file being created: a directory that takes no files (/proc).
+                    throw new CliException($"{final}: cannot create the file: {directory} takes no new files.", e);
                 }
                 catch (TensorFileException e)
                 {

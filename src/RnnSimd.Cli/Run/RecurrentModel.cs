@@ -38,7 +38,7 @@ internal sealed class RecurrentModel(string file, RecurrentNetwork network) : Ru
         var output = new float[SequenceLayout.Elements(outputShape, x)];
         var hn = new float[SequenceLayout.Elements(hiddenShape, x)];
         var cn = spec.HasCellState ? new float[SequenceLayout.Elements(cellShape, x)] : [];
-        using RecurrentNetworkSession session = SessionSize.Create(() => network.CreateSession(layout.Steps, layout.Batch), x.File);
+        using RecurrentNetworkSession session = SessionSize.Create(() => network.CreateSession(layout.Steps, layout.Batch), x.File, "T", "B");
         session.Forward(x.Data, layout.Steps, layout.Batch, output, hn, cn,
             initialHidden: inputs.H0 is { } h0 ? h0.Data : default,
             initialCell: inputs.C0 is { } c0 ? c0.Data : default,

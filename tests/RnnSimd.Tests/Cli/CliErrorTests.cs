@@ -119,6 +119,19 @@ public sealed class CliErrorTests : IDisposable
         InputError(Run(_gru, "--input", $"x={ints}"), "xint.npy: input x holds int64; inputs must be float32 or float64.");
     }
 
+    /// <summary>
+    /// The reference network keeps every step's h (T·B rows of H) for its output head: with a wide
+    /// H and a one-float output, x and the output fit but that buffer does not. Bad input, in x's terms.
+    /// </summary>
+    [Fact]
+    public void An_x_too_long_for_one_session_is_named_with_its_sizes()
+    {
+        string wide = ElmanModel(_dir, x: 1, h: 1000, y: 1, seed: 5).Path;
+        string x = Npy(_dir, "long.npy", [3_000_000, 1, 1], new float[3_000_000]);
+        InputError(Run(wide, "--input", $"x={x}"),
+            "long.npy: too large for one session: T 3000000 × B 1 × hidden size 1000 floats do not fit in one buffer.");
+    }
+
     [Fact]
     public void A_state_that_does_not_fit_is_named_with_both_shapes()
     {
@@ -228,7 +241,18 @@ public sealed class CliErrorTests : IDisposable
     public void An_output_directory_that_is_a_file_is_named()
     {
         System.IO.File.WriteAllText(_outDir, "a file");
-        Cli.FailsWithInputError(Run(_gru, "--input", $"x={_x}"), $"--out {_outDir}: cannot create the directory");
+        Cli.FailsWithInputError(Run(_gru, "--input", $"x={_x}"), $"--out {_outDir}: is a file, not a directory.");
         Assert.Equal("a file", System.IO.File.ReadAllText(_outDir));
+    }
+
+    /// <summary>/proc takes no files and no directories, even from root, and says "not found" when asked to.</summary>
+    [Fact]
+    public void An_output_directory_that_takes_no_files_is_named()
+    {
+        Assert.SkipUnless(Directory.Exists("/proc/self"), "/proc is Linux's.");
+        Cli.FailsWithInputError(["run", _gru, "--input", $"x={_x}", "--out", "/proc/self"],
+            "/proc/self/output.npy: cannot create the file: /proc/self takes no new files.");
+        Cli.FailsWithInputError(["run", _gru, "--input", $"x={_x}", "--out", "/proc/rnnsimd-out"],
+            "--out /proc/rnnsimd-out: cannot create the directory: /proc takes no new entries.");
     }
 }

@@ -147,6 +147,25 @@ public class RecurrentArgumentTests
         Assert.Equal(expected, pool.AsSpan(xLength).ToArray());
     }
 
+    /// <summary>
+    /// A session holds a projection block and, below the last layer, the whole sequence of D·H_out
+    /// rows: its size limit is the output's, not the padded gates' (4 gates × 32 floats per row
+    /// with AVX-512, which refused 20 million steps though only the output is that long).
+    /// </summary>
+    [Fact]
+    public void Session_sizes_are_limited_by_what_the_session_holds()
+    {
+        var lstm = new RecurrentCase(RecurrentCell.Lstm, Nonlinearity.Tanh, 1, false, true, 0,
+            T: 1, B: 1, X: 1, H: 8, BatchFirst: false, H0: false, C0: false, Lengths: false, Scale: 1f, Seed: 2);
+        using var network = lstm.Data().Network(Isa.Best);
+        using (var session = network.CreateSession(20_000_000, 1))
+            Assert.Equal(20_000_000, session.MaxSequenceLength);
+        Throws("maxSequenceLength", "maxSequenceLength 300000000 × maxBatch 1 × 8 output floats per row do not fit in one buffer.",
+            () => network.CreateSession(300_000_000, 1));
+        // Gates padded to whole panels: 128 floats per row with AVX-512, 32 or more on every path.
+        Throws("maxBatch", "maxBatch 100000000 × ", () => network.CreateSession(1, 100_000_000));
+    }
+
     [Fact]
     public void A_disposed_network_or_session_refuses_work()
     {

@@ -117,16 +117,23 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
 
         RecurrentSpec spec = _spec;
         _hStride = spec.ProjSize > 0 ? spec.ProjSize : _layout.PaddedUnits;
+        // What grows with the sizes: a step's gates (maxBatch rows of the padded gate columns), a
+        // projection block (at most DefaultRows + maxBatch - 1 rows of them), and the output of a
+        // whole call (maxSequenceLength × maxBatch rows of D·H_out), which the layer below the last
+        // keeps too and the caller's output span must hold.
         long rowsPerCall = (long)maxSequenceLength * maxBatch;
         int widest = Math.Max(_layout.Columns, spec.OutputSize);
         if ((long)maxBatch * widest > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch,
                 $"maxBatch {maxBatch} × {widest} floats per row do not fit in one buffer.");
-        if (rowsPerCall * widest > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(maxSequenceLength), maxSequenceLength,
-                $"maxSequenceLength {maxSequenceLength} × maxBatch {maxBatch} × {widest} floats per row do not fit in one buffer.");
-
         long blockRows = ProjectionBlocks.MaxRows(maxSequenceLength, maxBatch);
+        if (blockRows * _layout.Columns > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch,
+                $"maxBatch {maxBatch}: a projection block of {blockRows} rows × {_layout.Columns} floats does not fit in one buffer.");
+        if (rowsPerCall * spec.OutputSize > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(maxSequenceLength), maxSequenceLength,
+                $"maxSequenceLength {maxSequenceLength} × maxBatch {maxBatch} × {spec.OutputSize} output floats per row do not fit in one buffer.");
+
         _directionsInParallel = spec.Bidirectional && threads == 2;
         _passes = new PassBuffers[_directionsInParallel ? 2 : 1];
         for (int i = 0; i < _passes.Length; i++)
