@@ -154,9 +154,10 @@ public sealed class RecurrentNetworkSession : IDisposable
 
     /// <summary>
     /// Stops this session's worker threads (a single-threaded session has none) and releases its
-    /// hold on the network's weights. Not to be called while another thread is inside a call of
-    /// the same session.
+    /// hold on the network's weights. Called while another thread is inside a call of this session,
+    /// it waits for that call to return.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Called from inside a call of this session on the same thread.</exception>
     public void Dispose()
     {
         _runner.Dispose();

@@ -47,8 +47,19 @@ public abstract class RecurrentSession : IDisposable
     /// <summary>Rows per Step: set by <see cref="Reset(int)"/>, <see cref="MaxBatch"/> until then.</summary>
     public int Batch => Runner.Batch;
 
-    /// <summary>The hidden state Step carries: (Batch, H), row-major. Zeros until the first step.</summary>
-    public ReadOnlySpan<float> State => Runner.State;
+    /// <summary>
+    /// The hidden state Step carries: (Batch, H), row-major. Zeros until the first step. A view of
+    /// the session's own buffer: read it between calls (a Step on another thread rewrites it).
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The session is disposed.</exception>
+    public ReadOnlySpan<float> State
+    {
+        get
+        {
+            Runner.ThrowIfDisposed();
+            return Runner.State;
+        }
+    }
 
     /// <summary>Sets the carried state to zeros for <paramref name="batch"/> rows.</summary>
     public void Reset(int batch) => ResetTo(default, batch);
@@ -79,9 +90,10 @@ public abstract class RecurrentSession : IDisposable
 
     /// <summary>
     /// Stops this session's worker threads (a single-threaded session has none) and releases its
-    /// hold on the model's weights; the session is unusable afterwards. Like every member of a
-    /// session, not to be called while another thread is inside a call of the same session.
+    /// hold on the model's weights; the session is unusable afterwards. Called while another thread
+    /// is inside a call of this session, it waits for that call to return.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Called from inside a call of this session on the same thread.</exception>
     public void Dispose()
     {
         Runner.Dispose();

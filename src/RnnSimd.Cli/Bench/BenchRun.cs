@@ -8,7 +8,7 @@ internal static class BenchRun
 {
     public static int Execute(BenchSettings settings, TextWriter output, TextWriter error, bool interactive)
     {
-        using JsonTarget? json = settings.JsonPath is { } jsonPath ? JsonTarget.Open(jsonPath) : null;
+        using JsonTarget? json = settings.JsonPath is { } jsonPath ? JsonTarget.Open(jsonPath, error) : null;
         var progress = new Progress(error, interactive);
         var results = new List<BenchResult>();
         KernelInfo? kernels = null;
@@ -36,6 +36,9 @@ internal static class BenchRun
             output.WriteLine(line);
         if (json is not null)
         {
+            // The table first, where the JSON may go too (--json /dev/stdout).
+            output.Flush();
+            error.Flush();
             json.Write(stream => BenchJson.Write(stream, settings, kernels, results));
             // stderr, like the progress: stdout is the table alone (docs/cli.md).
             error.WriteLine($"wrote {settings.JsonPath}");

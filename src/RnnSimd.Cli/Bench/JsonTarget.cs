@@ -10,24 +10,37 @@ namespace RnnSimd.Cli.Bench;
 /// link points to, so the link stays). Anything else (a pipe such as <c>/dev/stdout</c> or a shell's
 /// <c>&gt;(...)</c>, a terminal, a device such as <c>/dev/null</c>, an empty file) is written in
 /// place: renaming over it would replace the device or the pipe with a regular file. It is opened
-/// once, here, because a pipe's reader sees the end of its input when a writer closes.
+/// once, here, because a pipe's reader sees the end of its input when a writer closes. A name of
+/// one of this process's descriptors (<c>/dev/stdout</c>, <c>/dev/stderr</c>, <c>/dev/fd/N</c>,
+/// <c>/proc/self/fd/N</c>) is written through that descriptor, never reopened or renamed over: when
+/// stdout is redirected to a file (<c>&gt;&gt; log</c>), the JSON goes where the shell's redirection
+/// puts it, after the table, in append mode if it is one.
 /// </summary>
 internal sealed class JsonTarget : IDisposable
 {
     private readonly string _name;
     private readonly string? _renameOnto;
-    private FileStream? _inPlace;
+    private readonly bool _emptyOnFailure;
+    private Stream? _inPlace;
 
-    private JsonTarget(string name, string? renameOnto, FileStream? inPlace)
+    private JsonTarget(string name, string? renameOnto, Stream? inPlace, bool emptyOnFailure = false)
     {
         _name = name;
         _renameOnto = renameOnto;
         _inPlace = inPlace;
+        _emptyOnFailure = emptyOnFailure;
     }
 
-    /// <summary>Checks <paramref name="path"/> and, for a pipe, device or empty file, opens it.</summary>
-    public static JsonTarget Open(string path)
+    /// <summary>What the name was opened as, for the caller to flush what shares the descriptor first.</summary>
+    public int? Descriptor { get; private init; }
+
+    /// <summary>Checks <paramref name="path"/> and, for a pipe, device, descriptor or empty file, opens it.</summary>
+    /// <param name="path">The name the user gave.</param>
+    /// <param name="error">Where to say that the open waits (a FIFO no reader has opened yet).</param>
+    public static JsonTarget Open(string path, TextWriter error)
     {
+        if (path.Length == 0)
+            throw new CliException("--json: give a file name (got an empty string).");
         string full;
         try
         {
@@ -35,18 +48,23 @@ internal sealed class JsonTarget : IDisposable
         }
         catch (Exception e) when (FileSystemErrors.Is(e))
         {
-            throw new CliException($"--json {path}: not a valid path: {e.Message}", e);
+            throw new CliException($"--json {path}: not a valid path: {e.Message.Split(" (Parameter", 2)[0]}", e);
         }
         if (Directory.Exists(full))
             throw new CliException($"--json {path}: is a directory; give a file name.");
 
-        if (File.Exists(full) && OpenExisting(path, full) is { } stream)
+        if (DescriptorOf(full) is int descriptor)
+            return new JsonTarget(path, null, OpenDescriptor(path, descriptor)) { Descriptor = descriptor };
+
+        if (File.Exists(full) && OpenExisting(path, full, error) is { } stream)
         {
             if (!stream.CanSeek || stream.Length == 0)
-                return new JsonTarget(path, null, stream);
+                return new JsonTarget(path, null, stream, emptyOnFailure: stream.CanSeek);
             stream.Dispose();
             // A regular file with contents: the staged copy replaces the file itself, not a link to it.
-            return new JsonTarget(path, FinalTarget(full) ?? full, null);
+            string existing = FinalTarget(full) ?? full;
+            CheckDirectoryTakesFiles(path, existing);
+            return new JsonTarget(path, existing, null);
         }
 
         // New, or a symlink whose target does not exist yet: create the target.
@@ -67,7 +85,8 @@ internal sealed class JsonTarget : IDisposable
             }
             catch (Exception e) when (FileSystemErrors.Is(e))
             {
-                TryEmpty(stream);
+                if (_emptyOnFailure)
+                    TryEmpty(stream);
                 throw new CliException($"--json {_name}: cannot write the file: {e.Message}", e);
             }
             return;
@@ -79,12 +98,16 @@ internal sealed class JsonTarget : IDisposable
         {
             using (var staged = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
                 write(staged);
+            // The replacement keeps the permissions of the file it replaces.
+            if (!OperatingSystem.IsWindows() && File.Exists(final))
+                File.SetUnixFileMode(temporary, File.GetUnixFileMode(final));
             File.Move(temporary, final, overwrite: true);
         }
         catch (Exception e) when (FileSystemErrors.Is(e))
         {
             FileSystemErrors.TryDelete(temporary);
-            throw new CliException($"--json {_name}: cannot write the file: {e.Message}", e);
+            // Not the temporary name: the user never gave it.
+            throw new CliException($"--json {_name}: cannot write the file: {e.Message.Replace(temporary, final, StringComparison.Ordinal)}", e);
         }
     }
 
@@ -94,7 +117,18 @@ internal sealed class JsonTarget : IDisposable
         _inPlace = null;
     }
 
-    /// <summary>The existing file opened for writing, or null when it is a symlink to nothing.</summary>
+    /// <summary>
+    /// The existing file opened for writing, or null when it is a symlink to nothing. Opening a FIFO
+    /// waits for a reader: after a second of that, the user is told why nothing happens.
+    /// </summary>
+    private static FileStream? OpenExisting(string path, string full, TextWriter error)
+    {
+        Task<FileStream?> opening = Task.Run(() => OpenExisting(path, full));
+        if (!opening.Wait(TimeSpan.FromSeconds(1)))
+            error.WriteLine($"--json {path}: waiting for a reader to open it (a pipe writes only once it is read)...");
+        return opening.GetAwaiter().GetResult();
+    }
+
     private static FileStream? OpenExisting(string path, string full)
     {
         try
@@ -111,6 +145,59 @@ internal sealed class JsonTarget : IDisposable
         {
             string reason = e is UnauthorizedAccessException ? "access denied" : e.Message.TrimEnd('.');
             throw new CliException($"--json {path}: cannot open the file for writing: {reason}.", e);
+        }
+    }
+
+    /// <summary>
+    /// The descriptor <paramref name="full"/> names, following symlinks: /dev/stdout → /proc/self/fd/1,
+    /// /dev/fd/N, /proc/self/fd/N, /proc/PID/fd/N of this process. Null for anything else.
+    /// </summary>
+    private static int? DescriptorOf(string full)
+    {
+        string self = $"/proc/{Environment.ProcessId}/fd/";
+        string current = full;
+        for (int hop = 0; hop < 40; hop++)
+        {
+            foreach (string prefix in (ReadOnlySpan<string>)["/proc/self/fd/", "/dev/fd/", self])
+            {
+                if (current.StartsWith(prefix, StringComparison.Ordinal)
+                    && int.TryParse(current.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int descriptor))
+                    return descriptor;
+            }
+            string? target;
+            try
+            {
+                target = new FileInfo(current).LinkTarget;
+            }
+            catch (Exception e) when (FileSystemErrors.Is(e))
+            {
+                return null;
+            }
+            if (target is null)
+                return null;
+            current = Path.GetFullPath(target, Path.GetDirectoryName(current) ?? "/");
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A stream on descriptor <paramref name="descriptor"/>, not owning it. Standard output and error
+    /// go through the console's streams, which write at the descriptor's own offset (as the shell's
+    /// <c>&gt;</c> and <c>2&gt;&amp;1</c> expect), where a FileStream would write at an offset of its own.
+    /// </summary>
+    private static Stream OpenDescriptor(string path, int descriptor)
+    {
+        if (descriptor == 1)
+            return Console.OpenStandardOutput();
+        if (descriptor == 2)
+            return Console.OpenStandardError();
+        try
+        {
+            return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(descriptor, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        }
+        catch (Exception e) when (FileSystemErrors.Is(e))
+        {
+            throw new CliException($"--json {path}: descriptor {descriptor} cannot be written: {e.Message.Split(" (Parameter", 2)[0]}", e);
         }
     }
 
@@ -150,7 +237,7 @@ internal sealed class JsonTarget : IDisposable
         FileSystemErrors.TryDelete(probe);
     }
 
-    private static void TryEmpty(FileStream stream)
+    private static void TryEmpty(Stream stream)
     {
         try
         {

@@ -22,8 +22,8 @@ internal static class OutputStaging
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            // Only a special file system says so when creating (its parents are made as needed), /proc say.
-            throw new CliException($"--out {directory}: cannot create the directory: {Path.GetDirectoryName(Path.GetFullPath(directory))} takes no new entries.", e);
+            // Only a special file system says so when creating (parents are made as needed): /proc, say.
+            throw new CliException($"--out {directory}: cannot create the directory: {ExistingAncestor(directory)} takes no new entries.", e);
         }
         catch (Exception e) when (FileSystemErrors.Is(e))
         {
@@ -111,6 +111,15 @@ internal static class OutputStaging
         }
         foreach ((string backup, _) in backups)
             FileSystemErrors.TryDelete(backup);
+    }
+
+    /// <summary>The nearest directory above <paramref name="directory"/> that exists: the one that refused.</summary>
+    private static string ExistingAncestor(string directory)
+    {
+        string? current = Path.GetDirectoryName(Path.GetFullPath(directory));
+        while (current is not null && !Directory.Exists(current))
+            current = Path.GetDirectoryName(current);
+        return current ?? "/";
     }
 
     private static void TryDeleteEmptyDirectory(string directory)

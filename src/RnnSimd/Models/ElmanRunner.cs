@@ -144,7 +144,7 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     public void Dispose()
     {
         // Waits for a call running on another thread to return.
-        if (_guard.Dispose())
+        if (_guard.Dispose(_owner))
             Release();
     }
 

@@ -13,6 +13,7 @@ internal sealed class CallGuard
 {
     private const int Idle = 0, Busy = 1, Disposed = 2;
     private int _state;
+    private int _caller; // the managed thread id of the running call's caller, for Dispose
 
     public bool IsDisposed => Volatile.Read(ref _state) == Disposed;
 
@@ -22,13 +23,22 @@ internal sealed class CallGuard
         int previous = Interlocked.CompareExchange(ref _state, Busy, Idle);
         if (previous != Idle)
             Refuse(previous, owner);
+        _caller = Environment.CurrentManagedThreadId;
     }
 
     /// <summary>Ends a call begun by <see cref="Enter"/> (only its thread writes the state while it is busy).</summary>
-    public void Exit() => Volatile.Write(ref _state, Idle);
+    public void Exit()
+    {
+        // Cleared first: a later caller's Dispose must not take itself for this call's thread.
+        _caller = 0;
+        Volatile.Write(ref _state, Idle);
+    }
 
-    /// <summary>Marks the session disposed once no call runs; true for the one Dispose that must release what the session holds.</summary>
-    public bool Dispose()
+    /// <summary>
+    /// Marks the session disposed once no call runs; true for the one Dispose that must release
+    /// what the session holds. From inside the running call's own thread it would wait forever: it throws.
+    /// </summary>
+    public bool Dispose(object owner)
     {
         var wait = new SpinWait();
         while (true)
@@ -38,6 +48,8 @@ internal sealed class CallGuard
                 return true;
             if (previous == Disposed)
                 return false;
+            if (Volatile.Read(ref _caller) == Environment.CurrentManagedThreadId && Volatile.Read(ref _state) == Busy)
+                throw new InvalidOperationException($"{owner.GetType().Name}: Dispose called from inside a call of the same session on the same thread.");
             wait.SpinOnce();
         }
     }

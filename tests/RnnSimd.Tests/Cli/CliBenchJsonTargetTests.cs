@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using RnnSimd.Tests.IO;
 using RnnSimd.Tests.Support;
@@ -10,8 +11,11 @@ namespace RnnSimd.Tests.Cli;
 /// symlink keeps pointing where it did and its target gets the figures.
 /// </summary>
 [Collection(nameof(SerialCollection))]
-public class CliBenchJsonTargetTests
+public partial class CliBenchJsonTargetTests
 {
+    [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
+    private static partial long Seek(int descriptor, long offset, int whence);
+
     private static readonly string[] TinyBench = ["bench", "--seq-len", "2", "--batch", "1", "--input-size", "3", "--hidden-size", "4", "--budget", "0.02"];
 
     [Fact]
@@ -33,6 +37,68 @@ public class CliBenchJsonTargetTests
         AssertBenchJson(received!);
         Assert.Equal(0, new FileInfo(fifo).Length); // still a FIFO, not a regular file holding the JSON
         Assert.Single(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    /// <summary>
+    /// A descriptor's name (/dev/stdout when stdout is `>> log`) is written through the descriptor
+    /// at its offset: reopened, it would start at 0 over what is there; renamed over, the file
+    /// would lose its contents.
+    /// </summary>
+    [Fact]
+    public void A_descriptor_is_written_at_its_offset_and_the_file_keeps_its_contents()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "/proc/self/fd and lseek are Linux's.");
+        using var dir = new TempDirectory();
+        string log = Path.Combine(dir.Path, "log.txt");
+        File.WriteAllText(log, "PRECIOUS\n");
+        using (var held = new FileStream(log, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            int descriptor = (int)held.SafeFileHandle.DangerousGetHandle();
+            Assert.Equal(9, Seek(descriptor, 0, whence: 2)); // SEEK_END, as the shell's >> leaves it
+            CliResult r = Cli.Run([.. TinyBench, "--json", $"/proc/self/fd/{descriptor}"]);
+            Assert.True(r.ExitCode == 0, r.ToString());
+        }
+        string text = File.ReadAllText(log);
+        Assert.StartsWith("PRECIOUS\n{", text);
+        AssertBenchJson(text["PRECIOUS\n".Length..]);
+        Assert.Single(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void A_fifo_nobody_reads_yet_is_waited_for_with_a_word_on_stderr()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "mkfifo is called through Linux's libc.");
+        using var dir = new TempDirectory();
+        string fifo = Path.Combine(dir.Path, "late.fifo");
+        Fifo.Create(fifo);
+        string? received = null;
+        var reader = new Thread(() =>
+        {
+            Thread.Sleep(2500);
+            received = File.ReadAllText(fifo);
+        }) { IsBackground = true };
+        reader.Start();
+        CliResult r = Cli.Run([.. TinyBench, "--json", fifo]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.True(reader.Join(TimeSpan.FromSeconds(60)), "The FIFO's reader never saw the end of the JSON.");
+        Assert.StartsWith($"--json {fifo}: waiting for a reader to open it", r.Stderr);
+        AssertBenchJson(received!);
+    }
+
+    [Fact]
+    public void A_file_replaced_keeps_its_permissions_and_an_empty_name_is_refused()
+    {
+        using var dir = new TempDirectory();
+        string json = Path.Combine(dir.Path, "figures.json");
+        File.WriteAllText(json, "{}");
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(json, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        CliResult r = Cli.Run([.. TinyBench, "--json", json]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        AssertBenchJson(File.ReadAllText(json));
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(json));
+        Cli.FailsWithInputError([.. TinyBench, "--json", ""], "--json: give a file name (got an empty string).");
     }
 
     [Fact]

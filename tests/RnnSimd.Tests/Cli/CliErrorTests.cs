@@ -254,5 +254,7 @@ public sealed class CliErrorTests : IDisposable
             "/proc/self/output.npy: cannot create the file: /proc/self takes no new files.");
         Cli.FailsWithInputError(["run", _gru, "--input", $"x={_x}", "--out", "/proc/rnnsimd-out"],
             "--out /proc/rnnsimd-out: cannot create the directory: /proc takes no new entries.");
+        Cli.FailsWithInputError(["run", _gru, "--input", $"x={_x}", "--out", "/proc/rnnsimd/out"],
+            "--out /proc/rnnsimd/out: cannot create the directory: /proc takes no new entries.");
     }
 }

@@ -143,6 +143,33 @@ public class ConcurrentCallTests
         Assert.Throws<ObjectDisposedException>(() => session.Step(d.CallX, new float[Lstm.B * Lstm.H]));
     }
 
+    [Fact]
+    public void Dispose_from_inside_a_call_on_its_own_thread_is_refused_instead_of_waiting_forever()
+    {
+        var c = Elman;
+        var d = c.Data();
+        using var layer = d.Layer(Isa.Best);
+        using var session = layer.CreateSession(c.T, c.B, threads: 2);
+        session.Runner.ParallelStepThreshold = 0;
+        Exception? refused = null;
+        session.Runner.BeforeThreadStep = OnceOnTheCaller(() =>
+        {
+            try
+            {
+                session.Dispose();
+            }
+            catch (Exception e)
+            {
+                refused = e;
+            }
+        });
+        session.Forward(d.X, c.T, c.B, new float[c.T * c.B * c.H], new float[c.B * c.H]);
+        Assert.Contains("Dispose called from inside a call", Assert.IsType<InvalidOperationException>(refused).Message);
+        // Not disposed: the next call runs.
+        session.Runner.BeforeThreadStep = null;
+        session.Forward(d.X, c.T, c.B, new float[c.T * c.B * c.H], new float[c.B * c.H]);
+    }
+
     /// <summary>A step hook that runs <paramref name="action"/> on the calling thread's first step only.</summary>
     private static Action<int> OnceOnTheCaller(Action action)
     {

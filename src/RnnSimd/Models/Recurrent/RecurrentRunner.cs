@@ -129,7 +129,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         long blockRows = ProjectionBlocks.MaxRows(maxSequenceLength, maxBatch);
         if (blockRows * _layout.Columns > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch,
-                $"maxBatch {maxBatch}: a projection block of {blockRows} rows × {_layout.Columns} floats does not fit in one buffer.");
+                $"maxBatch {maxBatch} (with maxSequenceLength {maxSequenceLength}): a projection block of {blockRows} rows × {_layout.Columns} floats of gates does not fit in one buffer.");
         if (rowsPerCall * spec.OutputSize > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(maxSequenceLength), maxSequenceLength,
                 $"maxSequenceLength {maxSequenceLength} × maxBatch {maxBatch} × {spec.OutputSize} output floats per row do not fit in one buffer.");
@@ -228,7 +228,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     public void Dispose()
     {
         // Waits for a call running on another thread to return.
-        if (_guard.Dispose())
+        if (_guard.Dispose(_owner))
             Release();
     }
 
