@@ -28,13 +28,7 @@ public partial class CliBenchJsonTargetTests
 
         // A reader that opened the FIFO waits for a writer to open and close it; if the JSON were
         // renamed over the name instead, no writer would ever come.
-        string? received = null;
-        var reader = new Thread(() => received = File.ReadAllText(fifo)) { IsBackground = true };
-        reader.Start();
-        CliResult r = Cli.Run([.. TinyBench, "--json", fifo]);
-        Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.True(reader.Join(TimeSpan.FromSeconds(60)), "The FIFO's reader never saw the end of the JSON.");
-        AssertBenchJson(received!);
+        CliResult r = BenchIntoFifo(fifo, readerDelay: TimeSpan.Zero);
         Assert.Equal(0, new FileInfo(fifo).Length); // still a FIFO, not a regular file holding the JSON
         Assert.Single(Directory.GetFileSystemEntries(dir.Path));
     }
@@ -71,18 +65,8 @@ public partial class CliBenchJsonTargetTests
         using var dir = new TempDirectory();
         string fifo = Path.Combine(dir.Path, "late.fifo");
         Fifo.Create(fifo);
-        string? received = null;
-        var reader = new Thread(() =>
-        {
-            Thread.Sleep(2500);
-            received = File.ReadAllText(fifo);
-        }) { IsBackground = true };
-        reader.Start();
-        CliResult r = Cli.Run([.. TinyBench, "--json", fifo]);
-        Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.True(reader.Join(TimeSpan.FromSeconds(60)), "The FIFO's reader never saw the end of the JSON.");
+        CliResult r = BenchIntoFifo(fifo, readerDelay: TimeSpan.FromSeconds(2.5));
         Assert.StartsWith($"--json {fifo}: waiting for a reader to open it", r.Stderr);
-        AssertBenchJson(received!);
     }
 
     [Fact]
@@ -145,6 +129,23 @@ public partial class CliBenchJsonTargetTests
         Assert.Equal(target, new FileInfo(link).LinkTarget);
         AssertBenchJson(File.ReadAllText(target));
         Assert.Single(Directory.GetFileSystemEntries(Path.Combine(dir.Path, "store")));
+    }
+
+    /// <summary>Runs the tiny bench into <paramref name="fifo"/> while a reader that opens it after <paramref name="readerDelay"/> checks what it gets.</summary>
+    private static CliResult BenchIntoFifo(string fifo, TimeSpan readerDelay)
+    {
+        string? received = null;
+        var reader = new Thread(() =>
+        {
+            Thread.Sleep(readerDelay);
+            received = File.ReadAllText(fifo);
+        }) { IsBackground = true };
+        reader.Start();
+        CliResult r = Cli.Run([.. TinyBench, "--json", fifo]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.True(reader.Join(TimeSpan.FromSeconds(60)), "The FIFO's reader never saw the end of the JSON.");
+        AssertBenchJson(received!);
+        return r;
     }
 
     private static void AssertBenchJson(string text)
