@@ -14,7 +14,7 @@ namespace RnnSimd.Benchmarks;
 /// loops do not have (as one class, every FMA case would run once per size).
 /// Filter: '*MachineLimits*'.
 /// </summary>
-public static class MachineLimitsBenchmarks
+public static partial class MachineLimitsBenchmarks
 {
     /// <summary>
     /// FMA peak per vector width: 12 independent accumulators, enough to hide a 4-cycle FMA latency

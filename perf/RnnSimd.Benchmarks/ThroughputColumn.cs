@@ -93,3 +93,9 @@ public sealed class ElementsColumnAttribute(int length) : ColumnConfigBaseAttrib
     "Elements", "Gelem/s",
     $"{length} elements per median time, in 10^9 per second",
     _ => length));
+
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class TwoCoresGflopsColumnAttribute() : ColumnConfigBaseAttribute(new ThroughputColumn(
+    "TwoCoresGflops", "GFLOP/s",
+    "2·M·K·N per product × products × threads per median time, in 10^9 per second (both threads' work)",
+    MachineLimitsBenchmarks.TwoCores.FlopsPerInvocation));

@@ -102,6 +102,24 @@ static int Check(List<Run> runs)
             r => r.Median("GatedPeerBenchmarks", "RnnSimd", ("Cell", "Lstm"), ("Shape", "S4"), ("Threads", "1")), 2.0 * 50 * 32 * 4 * 512 * (256 + 512) / 1e9);
     }
 
+    // Context: what two cores gave together on S4's per-thread product in the same run (perf's
+    // MachineLimitsBenchmarks.TwoCores), the ceiling of any two-thread S4 forward there; and the S4
+    // forward's two-thread gain as a fraction of that ceiling.
+    double?[] twoCores = runs.Select(r => r.TwoCoresGain()).ToArray();
+    if (twoCores.Any(g => g.HasValue))
+    {
+        void Row(string label, double?[] values)
+        {
+            double[] present = values.Where(v => v.HasValue).Select(v => v!.Value).ToArray();
+            table.Add([label, "(context)", .. values.Select(v => v?.ToString("0.00", CultureInfo.InvariantCulture) ?? "—"),
+                present.Length == 0 ? "—" : Median(present).ToString("0.00", CultureInfo.InvariantCulture), ""]);
+        }
+        Row("Two cores ÷ one core on S4's per-thread product (the machine's ceiling)", twoCores);
+        Row("Elman S4, (1 thread ÷ 2 threads) ÷ that ceiling", runs.Select((r, i) =>
+            r.Median("ElmanPeerBenchmarks", "RnnSimd", ("Shape", "S4"), ("Threads", "1"))
+            / r.Median("ElmanPeerBenchmarks", "RnnSimd", ("Shape", "S4"), ("Threads", "2")) / twoCores[i]).ToArray());
+    }
+
     string[] header = ["target", "limit", .. runs.Select((r, i) => $"run {i + 1}"), "median of runs", "runs within"];
     Console.WriteLine("| " + string.Join(" | ", header) + " |");
     Console.WriteLine("|---|---|" + string.Concat(Enumerable.Repeat("---:|", header.Length - 2)));
@@ -151,7 +169,7 @@ sealed class Run
             throw new IOException($"{folder}: no such folder");
         string results = Directory.Exists(Path.Combine(folder, "results")) ? Path.Combine(folder, "results") : folder;
         var run = new Run(folder);
-        foreach (string name in new[] { "ElmanPeerBenchmarks", "ElmanForwardBenchmarks", "GatedPeerBenchmarks", "MachineLimitsBenchmarks.Fma" })
+        foreach (string name in new[] { "ElmanPeerBenchmarks", "ElmanForwardBenchmarks", "GatedPeerBenchmarks", "MachineLimitsBenchmarks.Fma", "MachineLimitsBenchmarks.TwoCores" })
         {
             // BenchmarkDotNet names a report after the class's full name; the committed copies drop the namespace.
             string? path = new[] { Path.Combine(results, name + ".md"), Path.Combine(results, $"RnnSimd.Benchmarks.{name}-report-github.md") }
@@ -184,6 +202,19 @@ sealed class Run
         var row = rows.FirstOrDefault(r => r["Method"] == "Fma512");
         return row is null || !double.TryParse(row["GFLOP/s"], NumberStyles.Float, CultureInfo.InvariantCulture, out double gflops)
             ? null : gflops;
+    }
+
+    /// <summary>GFLOP/s of the two-thread row over the one-thread row of MachineLimitsBenchmarks.TwoCores, if the run has both.</summary>
+    public double? TwoCoresGain()
+    {
+        if (!_reports.TryGetValue("MachineLimitsBenchmarks.TwoCores", out var rows))
+            return null;
+        double? Gflops(string threads)
+        {
+            var row = rows.FirstOrDefault(r => r.TryGetValue("Threads", out string? t) && t == threads);
+            return row is not null && double.TryParse(row["GFLOP/s"], NumberStyles.Float, CultureInfo.InvariantCulture, out double g) ? g : null;
+        }
+        return Gflops("2") / Gflops("1");
     }
 
     public IEnumerable<string> AllocatingRnnSimdRows()
