@@ -29,6 +29,7 @@ public static class BenchConfig
     /// GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect() shows the same 336 bytes, with one
     /// ArrayPool trim event inside the window. Allocations of the benchmarked code are still counted;
     /// a contender that allocates (PyTorch's result handles) still collects, in its own gen-0 GCs.
+    /// A job named on the command line (--job) replaces this one, and with it this setting.
     /// </remarks>
     public static Job Job { get; } = Job.Default
         .WithWarmupCount(3)

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using RnnSimd.Kernels;
@@ -11,17 +10,19 @@ namespace RnnSimd.Benchmarks;
 public static partial class MachineLimitsBenchmarks
 {
     /// <summary>
-    /// What two cores give together on the work of S4 at two threads: each core's share of a step,
-    /// the recurrent product of 32 rows by its half of W_hh (K = 512, N = 256, 512 KiB packed, held
-    /// in its own L2), through the library's own GEMM, on one thread and then on both cores at once,
-    /// each with its own copy of every operand (nothing shared, no barrier). GFLOP/s counts both
-    /// threads' products, so the two-thread row over the one-thread row is the most any two-thread
-    /// forward of this size can gain over one thread on this machine at the time of the run.
+    /// What two cores give on the product of one S4 step: the recurrent product of 32 rows by W_hh
+    /// (K = 512, N = 512, 1 MiB packed) through the library's own GEMM, whole on one core, then split
+    /// by columns over both cores at once as a two-thread forward splits it (each core its own half
+    /// of W_hh, 512 KiB, and its own copy of every operand: nothing shared, no barrier). Both rows do
+    /// the same FLOPs, so the two-thread row's GFLOP/s over the one-thread row's is what splitting
+    /// this product gains on this machine: a reference for the S4 two-thread target (≥ 1.8×), with
+    /// what a forward adds (barriers, h shared between cores, projections, cells) left out.
     /// </summary>
     /// <remarks>
-    /// On the shared Zen 5 machine of docs/benchmarks.md the same product from L1 (K = 128, N = 64)
-    /// ran at 2.0× on two cores, from L2 at 1.82–1.86× (one core slowed by about 12% while the other
-    /// ran): the ceiling of the S4 two-thread target (≥ 1.8×) is close to the target itself.
+    /// The two rows run in separate processes, as every BenchmarkDotNet case does, so on a shared
+    /// machine they can meet different moments; BenchmarkTargets divides them all the same.
+    /// In stopwatch processes on the shared Zen 5 machine of docs/benchmarks.md, one half-product on
+    /// each core at once ran 1.82–1.86× one half-product alone from L2, and 2.0× from L1.
     /// </remarks>
     [MemoryDiagnoser]
     [TwoCoresGflopsColumn]
@@ -29,9 +30,9 @@ public static partial class MachineLimitsBenchmarks
     {
         public const int Rows = 32;
         public const int Depth = 512;
-        public const int Columns = 256;
+        public const int Columns = 512;
 
-        /// <summary>Products per thread per invocation: about 8 ms on one core, long enough for a thread handshake to vanish in it.</summary>
+        /// <summary>Step products per invocation: about 16 ms on one core, long enough for a thread handshake to vanish in it.</summary>
         public const int Products = 200;
 
         [Params(1, 2)]
@@ -43,21 +44,16 @@ public static partial class MachineLimitsBenchmarks
         private int _finished;
         private volatile bool _stopping;
 
-        /// <summary>2·M·K·N per product, times products, times threads; null for other benchmarks.</summary>
+        /// <summary>2·M·K·N per product, times products, on one thread or two alike; null for other benchmarks.</summary>
         public static double? FlopsPerInvocation(BenchmarkCase benchmarkCase)
-        {
-            if (benchmarkCase.Descriptor.Type != typeof(TwoCores)
-                || benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == nameof(Threads))?.Value is not int threads)
-                return null;
-            return 2.0 * Rows * Depth * Columns * Products * threads;
-        }
+            => benchmarkCase.Descriptor.Type == typeof(TwoCores) ? 2.0 * Rows * Depth * Columns * Products : null;
 
         [GlobalSetup]
         public void Setup()
         {
             _shares = new Share[Threads];
             for (int i = 0; i < Threads; i++)
-                _shares[i] = new Share(seed: i + 1);
+                _shares[i] = new Share(Columns / Threads, seed: i + 1);
             if (Threads == 2)
             {
                 _worker = new Thread(WorkerLoop) { IsBackground = true, Name = "two-core benchmark worker" };
@@ -106,35 +102,46 @@ public static partial class MachineLimitsBenchmarks
             }
         }
 
-        /// <summary>One thread's operands: packed W (K×N), A (M×K) and C (M×N), native and 64-byte aligned.</summary>
+        /// <summary>
+        /// One thread's operands: packed W (K×<c>columns</c>), A (M×K) and C (M×<c>columns</c>), native
+        /// and 64-byte aligned, for the widest path this machine has (<see cref="Isa.Best"/>).
+        /// </summary>
         private sealed class Share : IDisposable
         {
             private readonly PackedMatrix _weights;
+            private readonly int _columns;
             private readonly float* _a;
             private readonly float* _c;
 
-            public Share(int seed)
+            public Share(int columns, int seed)
             {
+                _columns = columns;
                 var random = new Random(seed);
-                var w = new float[Depth * Columns];
+                var w = new float[Depth * columns];
                 for (int i = 0; i < w.Length; i++)
                     w[i] = (float)(random.NextDouble() - 0.5) * 0.1f;
-                _weights = PackedMatrix.FromRowMajor(w, Depth, Columns, Vector512.IsHardwareAccelerated ? SimdPath.Vector512 : SimdPath.Vector256);
+                _weights = PackedMatrix.FromRowMajor(w, Depth, columns, Isa.Best);
                 _a = (float*)NativeMemory.AlignedAlloc(Rows * Depth * sizeof(float), 64);
-                _c = (float*)NativeMemory.AlignedAlloc(Rows * Columns * sizeof(float), 64);
+                _c = (float*)NativeMemory.AlignedAlloc((nuint)(Rows * columns * sizeof(float)), 64);
                 for (int i = 0; i < Rows * Depth; i++)
                     _a[i] = (float)(random.NextDouble() - 0.5);
             }
 
             public void Run()
             {
-                for (int p = 0; p < Products; p++)
+                switch (_weights.Path)
                 {
-                    if (Vector512.IsHardwareAccelerated)
-                        PackedGemm<Vec512, IdentityActivation>.Run(Rows, _weights, _a, Depth, null, null, 0, _c, Columns);
-                    else
-                        PackedGemm<Vec256, IdentityActivation>.Run(Rows, _weights, _a, Depth, null, null, 0, _c, Columns);
+                    case SimdPath.Vector512: Loop<Vec512>(); break;
+                    case SimdPath.Vector256: Loop<Vec256>(); break;
+                    case SimdPath.Vector128: Loop<Vec128>(); break;
+                    default: Loop<VecScalar>(); break;
                 }
+            }
+
+            private void Loop<TVec>() where TVec : struct, IVec<TVec>
+            {
+                for (int p = 0; p < Products; p++)
+                    PackedGemm<TVec, IdentityActivation>.Run(Rows, _weights, _a, Depth, null, null, 0, _c, _columns);
             }
 
             public void Dispose()

@@ -8,11 +8,12 @@ using BenchmarkDotNet.Running;
 namespace RnnSimd.Benchmarks;
 
 /// <summary>
-/// What this CPU can do on one thread, measured the same way as RnnSimd itself, so that RnnSimd's
-/// GFLOP/s can be read as a fraction of the machine's FMA peak and of its read bandwidth at the
-/// working-set size a shape needs. Two classes, because the bandwidth sizes are parameters the FMA
-/// loops do not have (as one class, every FMA case would run once per size).
-/// Filter: '*MachineLimits*'.
+/// What this CPU can do, measured the same way as RnnSimd itself, so that RnnSimd's GFLOP/s can be
+/// read as a fraction of the machine's FMA peak and of its read bandwidth at the working-set size a
+/// shape needs (one thread), and its two-thread gain against what splitting a step's product over
+/// two cores gains (<see cref="TwoCores"/>, in its own file). One class per set of parameters: the
+/// bandwidth sizes and thread counts are parameters the FMA loops do not have (as one class, every
+/// FMA case would run once per size). Filter: '*MachineLimits*'.
 /// </summary>
 public static partial class MachineLimitsBenchmarks
 {

@@ -94,8 +94,9 @@ public sealed class ElementsColumnAttribute(int length) : ColumnConfigBaseAttrib
     $"{length} elements per median time, in 10^9 per second",
     _ => length));
 
+/// <summary>Adds the GFLOP/s column of <see cref="MachineLimitsBenchmarks.TwoCores"/>.</summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class TwoCoresGflopsColumnAttribute() : ColumnConfigBaseAttribute(new ThroughputColumn(
     "TwoCoresGflops", "GFLOP/s",
-    "2·M·K·N per product × products × threads per median time, in 10^9 per second (both threads' work)",
+    "2·M·K·N per product × products per median time, in 10^9 per second (the same work on one thread or split over two)",
     MachineLimitsBenchmarks.TwoCores.FlopsPerInvocation));
