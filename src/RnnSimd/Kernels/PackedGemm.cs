@@ -109,6 +109,30 @@ internal static unsafe class PackedGemm<TVec, TAct>
     }
 
     /// <summary>
+    /// The same product over <paramref name="groups"/> groups of <paramref name="m"/> consecutive
+    /// rows, group g's rows of A starting at a + g·<paramref name="aGroupStride"/> and of C at
+    /// c + g·<paramref name="cGroupStride"/>: one thread's rows of several time steps of a batch,
+    /// each panel loaded once for all of them. Every row is computed as in <see cref="Run(int, PackedMatrix, float*, nint, float*, float*, nint, float*, nint)"/>.
+    /// No addend; <paramref name="m"/> at least 2 (a single row takes the matrix–vector tile).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunGroups(int groups, int m, PackedMatrix b, float* a, nint lda, nint aGroupStride, float* bias,
+        float* c, nint ldc, nint cGroupStride, PanelRange panels)
+    {
+        int k = b.Rows;
+        int n = b.Columns;
+        int nr = b.PanelWidth;
+        nint stride = (nint)b.PanelStride;
+        float* data = b.Data;
+        float* tile = stackalloc float[TallRows * 2 * MaxLanes];
+        for (int p = panels.Start; p < panels.End; p++)
+        {
+            for (int g = 0; g < groups; g++)
+                Panel(tile, m, k, a + g * aGroupStride, lda, data, stride, nr, n, p, bias, null, 0, c + g * cGroupStride, ldc);
+        }
+    }
+
+    /// <summary>
     /// A single row (a batch-1 step): groups of four panels for the matrix–vector tile, then one
     /// tile of the one to three panels left, last to first when <typeparamref name="TOrder"/> is
     /// <see cref="Backward"/>. Each panel alone would be two multiply-add chains, too few to hide

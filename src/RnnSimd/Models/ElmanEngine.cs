@@ -15,6 +15,12 @@ internal abstract unsafe class ElmanEngine
     /// <summary>g (rows×H) = x (rows×X)·W_in + bias, columns of <paramref name="panels"/>: the input projection, hoisted over all time steps.</summary>
     public abstract void Project(int rows, float* x, float* g, PanelRange panels);
 
+    /// <summary>
+    /// <see cref="Project"/> of <paramref name="groups"/> groups of <paramref name="rows"/> rows (at least 2),
+    /// group g at x + g·<paramref name="xGroupStride"/> and g + g·<paramref name="gGroupStride"/>.
+    /// </summary>
+    public abstract void ProjectGroups(int groups, int rows, float* x, nint xGroupStride, float* g, nint gGroupStride, PanelRange panels);
+
     /// <summary>h (batch×H) = act(hPrev·W_hh + g), columns of <paramref name="panels"/>; <paramref name="h"/> may be <paramref name="g"/>.</summary>
     /// <remarks><paramref name="descending"/>: the panel order (and at batch 1 the order of k), alternated every step so that a W_hh about the size of a cache level is partly reused (see PackedGemm).</remarks>
     public abstract void Recur(int batch, float* hPrev, float* g, float* h, PanelRange panels, bool descending);
@@ -60,6 +66,11 @@ internal sealed unsafe class ElmanEngine<TVec, TAct>(SimdPath path, ElmanWeights
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Project(int rows, float* x, float* g, PanelRange panels)
         => PackedGemm<TVec, IdentityActivation>.Run(rows, weights.InputWeights, x, weights.InputSize, weights.Bias, null, 0, g, weights.HiddenSize, panels);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void ProjectGroups(int groups, int rows, float* x, nint xGroupStride, float* g, nint gGroupStride, PanelRange panels)
+        => PackedGemm<TVec, IdentityActivation>.RunGroups(groups, rows, weights.InputWeights, x, weights.InputSize, xGroupStride, weights.Bias,
+            g, weights.HiddenSize, gGroupStride, panels);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Recur(int batch, float* hPrev, float* g, float* h, PanelRange panels, bool descending)

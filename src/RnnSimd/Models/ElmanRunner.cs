@@ -89,18 +89,31 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     /// touches every buffer, then runs a forward over two steps of zeros and two Steps, so that the
     /// first calls pay neither the JIT of the step loops and the threads' meeting points nor
     /// first-touch page faults. The calls run at the smallest batch that takes the largest batch's
-    /// choice between the workers and the caller alone (<see cref="WarmUpSizes"/>). They leave no
+    /// choice between the workers and the caller alone (<see cref="WarmUpSizes"/>), and again at the
+    /// smallest batch split by rows if the largest forwards are but that one is not. They leave no
     /// trace: the step state is reset, and the busy-core pause forgets them, since workers that
     /// have just started may be late.
     /// </summary>
     private void WarmUp()
     {
-        int h = _weights.HiddenSize, x = _weights.InputSize;
-        int outputWidth = _weights.OutputWeights is null ? h : _weights.OutputSize;
+        long workPerRow = (long)_weights.HiddenSize * (_weights.InputSize + _weights.HiddenSize);
         _engine.WarmUp(MaxBatch, (int)Math.Min(int.MaxValue, (long)MaxSequenceLength * MaxBatch));
         foreach (float[] buffer in (ReadOnlySpan<float[]>)[_zeros, _stateA, _stateB, _sequence])
             Array.Clear(buffer);
-        int batch = WarmUpSizes.Batch(MaxBatch, (long)h * (x + h), ParallelStepThreshold, _pool is not null);
+        int batch = WarmUpSizes.Batch(MaxBatch, workPerRow, ParallelStepThreshold, _pool is not null);
+        WarmUpCalls(batch);
+        // The largest threaded forwards split the batch (ForwardRows) and smaller ones may not: both paths.
+        bool threaded = _pool is not null && workPerRow * MaxBatch >= ParallelStepThreshold;
+        if (threaded && SplitsRows(MaxBatch, Threads) && !SplitsRows(batch, Threads))
+            WarmUpCalls(Math.Max(batch, _minRowsPerThread * Threads));
+        Reset(default, MaxBatch);
+        _pool?.ForgetLateCalls();
+    }
+
+    private void WarmUpCalls(int batch)
+    {
+        int h = _weights.HiddenSize, x = _weights.InputSize;
+        int outputWidth = _weights.OutputWeights is null ? h : _weights.OutputSize;
         int steps = WarmUpSizes.Steps(MaxSequenceLength, batch, x, h, outputWidth);
         if (steps > 0)
         {
@@ -117,8 +130,6 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
             Step(input, y);
             Step(input, y);
         }
-        Reset(default, MaxBatch);
-        _pool?.ForgetLateCalls();
     }
 
     private readonly WeightsLease _lease;
@@ -286,7 +297,11 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
             _pool.Run();
     }
 
-    /// <summary>One thread's share of the current job: its panels of every product, the same steps.</summary>
+    /// <summary>
+    /// One thread's share of the current job: its panels of every product, the same steps; or, for
+    /// a forward over a batch of at least <see cref="MinRowsPerThread"/> rows per thread, its own
+    /// rows of the batch (<see cref="ForwardRows"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index, int count)
     {
@@ -295,7 +310,11 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         var outputPanels = _weights.OutputWeights is { } head ? PanelRange.Share(head.PanelCount, index, count) : default;
         int batch = job.Batch;
         nint stepSize = (nint)batch * _weights.HiddenSize;
-        if (job.Kind == JobKind.Forward)
+        if (job.Kind == JobKind.Forward && count > 1 && SplitsRows(batch, count))
+        {
+            ForwardRows(job, index, count, outputPanels);
+        }
+        else if (job.Kind == JobKind.Forward)
         {
             // The projection goes in place into the hidden rows, a block of steps at a time
             // (ProjectionBlocks). Each thread projects the columns of its own panels, so alone it
@@ -350,6 +369,72 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
                 Barrier(count);
                 _engine.Head(batch, job.Hidden, job.Output, outputPanels);
             }
+        }
+    }
+
+    /// <summary>
+    /// Rows per thread from which a threaded forward splits the batch instead of each step's hidden
+    /// units: at least one tall tile each (eight rows on the 512-bit path).
+    /// </summary>
+    public const int DefaultMinRowsPerThread = 8;
+
+    private int _minRowsPerThread = DefaultMinRowsPerThread;
+
+    /// <summary>
+    /// Rows per thread from which a threaded forward splits the batch (<see cref="ForwardRows"/>);
+    /// settable for tests, whose batches are small. At least 2: a one-row product takes another
+    /// order of operations in a descending step (see PackedGemm), so one row alone would change bits.
+    /// </summary>
+    public int MinRowsPerThread
+    {
+        get => _minRowsPerThread;
+        set
+        {
+            Check.InRange(value, 2, int.MaxValue, "value");
+            _minRowsPerThread = value;
+        }
+    }
+
+    internal bool SplitsRows(int batch, int count) => batch >= (long)_minRowsPerThread * count;
+
+    /// <summary>
+    /// A threaded forward over a batch large enough to give each thread whole tiles: thread
+    /// <paramref name="index"/> runs the whole sequence for its own rows of the batch, every panel
+    /// of every product, and meets the others once, before the head. The rows of a batch are
+    /// independent sequences, so no step needs a barrier and no thread reads another's h. Split by
+    /// hidden units instead, each step ends at a barrier and every thread reads the half of h_t the
+    /// other core just wrote. Every row is computed as in a one-thread call (a row's result does
+    /// not depend on the rows beside it, see PackedGemm), so the bits are the same.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ForwardRows(in Job job, int index, int count, PanelRange outputPanels)
+    {
+        int batch = job.Batch;
+        int first = (int)((long)batch * index / count);
+        int rows = (int)((long)batch * (index + 1) / count) - first;
+        int hidden = _weights.HiddenSize;
+        int input = _weights.InputSize;
+        nint stepSize = (nint)batch * hidden;
+        nint inputStep = (nint)batch * input;
+        var all = new PanelRange(0, _weights.RecurrentWeights.PanelCount);
+        int blockSteps = ProjectionBlocks.Steps(_projectionBlockRows, batch, job.Steps);
+        float* own = job.Hidden + (nint)first * hidden;
+        float* prev = job.Previous + (nint)first * hidden;
+        for (int t = 0; t < job.Steps; t++)
+        {
+            // This thread's rows of the block's steps: a group of rows per step, each W_ih panel
+            // loaded once for the block.
+            if (t % blockSteps == 0)
+                _engine.ProjectGroups(Math.Min(blockSteps, job.Steps - t), rows, job.X + t * inputStep + (nint)first * input, inputStep,
+                    own + t * stepSize, stepSize, all);
+            float* g = own + t * stepSize;
+            _engine.Recur(rows, prev, g, g, all, (t & 1) != 0);
+            prev = g;
+        }
+        if (job.Output != null)
+        {
+            Barrier(count);
+            _engine.Head(job.Steps * batch, job.Hidden, job.Output, outputPanels);
         }
     }
 

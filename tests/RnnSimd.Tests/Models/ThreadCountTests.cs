@@ -54,6 +54,66 @@ public class ThreadCountTests
         }, runs: Math.Max(20, Properties.Runs / 4));
 
     /// <summary>
+    /// Batches of at least two rows per thread, so that a forward can split them by rows: the
+    /// tests lower <see cref="RnnSimd.Models.ElmanRunner.MinRowsPerThread"/> to 2 (its least), and
+    /// vary the projection blocks so that a thread's block holds one or several steps.
+    /// </summary>
+    private static Arbitrary<(ElmanCase Case, int Threads, int BlockRows)> RowSplitCases() =>
+        Arb.From(
+            from c in Arbitraries.ElmanCases(maxSteps: 6, maxBatch: 9).Generator
+            from wide in Gen.Elements(0, 0, 65, 130)
+            from threads in Gen.Choose(2, 4)
+            from blockRows in Gen.Elements(3, 20, 128)
+            select (Case: c with { B = c.B + 2 * threads - 1, H = c.H + wide }, Threads: threads, BlockRows: blockRows),
+            p => Arbitraries.ElmanCases().Shrinker(p.Case).Where(c => c.B >= 2 * p.Threads).Select(c => (c, p.Threads, p.BlockRows))
+                .Concat(p.Threads > 2 ? [(p.Case, p.Threads - 1, p.BlockRows)] : [])
+                .Concat(p.BlockRows != 128 ? [(p.Case, p.Threads, 128)] : []));
+
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Forwards_split_by_rows_give_the_one_thread_bits(SimdPath path) =>
+        Properties.Check(RowSplitCases(), p =>
+        {
+            var (c, threads, blockRows) = p;
+            var d = c.Data();
+            using var layer = d.Layer(path);
+            using var net = d.Network(path);
+            var (output1, final1, _) = RunLayer(layer, d, 1);
+            var (outputs1, _) = RunNetwork(net, d, 1);
+
+            using var layerSession = layer.CreateSession(c.T, c.B, threads);
+            using var netSession = net.CreateSession(c.T, c.B, threads);
+            foreach (var runner in new[] { layerSession.Runner, netSession.Runner })
+            {
+                runner.ParallelStepThreshold = 0;
+                runner.MinRowsPerThread = 2;
+                runner.ProjectionBlockRows = blockRows;
+                Assert.True(runner.SplitsRows(c.B, threads));
+            }
+            var output = new float[c.T * c.B * c.H];
+            var final = new float[c.B * c.H];
+            layerSession.Forward(d.X, c.T, c.B, output, final, d.InitialState);
+            Expect.BitIdentical(output, output1, $"layer output, batch split over {threads} threads");
+            Expect.BitIdentical(final, final1, $"layer finalState, batch split over {threads} threads");
+            var outputs = new float[c.T * c.B * c.Y];
+            netSession.Forward(d.X, c.T, c.B, outputs, new float[c.B * c.H], d.InitialState);
+            Expect.BitIdentical(outputs, outputs1, $"network outputs, batch split over {threads} threads");
+        }, runs: Math.Max(20, Properties.Runs / 4));
+
+    [Fact]
+    public void A_forward_splits_the_batch_from_eight_rows_per_thread()
+    {
+        var c = new ElmanCase(T: 2, B: 16, X: 3, H: 5, Y: 2, Bias: true, Act: Nonlinearity.Tanh, InitialState: false, Scale: 1f, Seed: 3);
+        using var layer = c.Data().Layer(Isa.Best);
+        using var session = layer.CreateSession(c.T, c.B, threads: 2);
+        Assert.True(session.Runner.SplitsRows(16, 2));
+        Assert.False(session.Runner.SplitsRows(15, 2));
+        Assert.False(session.Runner.SplitsRows(23, 3));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => session.Runner.MinRowsPerThread = 1);
+        Assert.Equal("value", e.ParamName);
+    }
+
+    /// <summary>
     /// A thread made slow at every step (here: made to sleep before its product, as a core busy
     /// elsewhere would be) leaves its panels to the others, which take them from the other end of
     /// its share: the bits stay those of one thread, whichever thread is slow.
@@ -102,6 +162,18 @@ public class ThreadCountTests
             session.Step(d.X.AsSpan(0, c.B * c.X), y);
         }
         Allocation.AssertNoneOnAnyThread(Run, "threaded network");
+
+        // The same with the batch split by rows.
+        var rowCase = c with { B = 6 };
+        var rowData = rowCase.Data();
+        using var rowNet = rowData.Network(path);
+        using var rowSession = rowNet.CreateSession(rowCase.T, rowCase.B, threads: 3);
+        rowSession.Runner.ParallelStepThreshold = 0;
+        rowSession.Runner.MinRowsPerThread = 2;
+        var rowOutputs = new float[rowCase.T * rowCase.B * rowCase.Y];
+        var rowFinal = new float[rowCase.B * rowCase.H];
+        Allocation.AssertNoneOnAnyThread(() => rowSession.Forward(rowData.X, rowCase.T, rowCase.B, rowOutputs, rowFinal, rowData.InitialState),
+            "threaded network split by rows");
     }
 
     [Fact]
