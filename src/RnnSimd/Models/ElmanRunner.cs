@@ -372,46 +372,27 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         }
     }
 
-    /// <summary>
-    /// Rows per thread from which a threaded forward splits the batch instead of each step's hidden
-    /// units: at least one tall tile each (eight rows on the 512-bit path).
-    /// </summary>
-    public const int DefaultMinRowsPerThread = 8;
+    private int _minRowsPerThread = BatchSplit.DefaultMinRowsPerThread;
 
-    private int _minRowsPerThread = DefaultMinRowsPerThread;
-
-    /// <summary>
-    /// Rows per thread from which a threaded forward splits the batch (<see cref="ForwardRows"/>);
-    /// settable for tests, whose batches are small. At least 2: a one-row product takes another
-    /// order of operations in a descending step (see PackedGemm), so one row alone would change bits.
-    /// </summary>
+    /// <summary>Rows per thread from which a threaded forward splits the batch (<see cref="BatchSplit"/>); settable for tests, whose batches are small.</summary>
     public int MinRowsPerThread
     {
         get => _minRowsPerThread;
-        set
-        {
-            Check.InRange(value, 2, int.MaxValue, "value");
-            _minRowsPerThread = value;
-        }
+        set => _minRowsPerThread = BatchSplit.Checked(value);
     }
 
-    internal bool SplitsRows(int batch, int count) => batch >= (long)_minRowsPerThread * count;
+    internal bool SplitsRows(int batch, int count) => BatchSplit.Splits(batch, count, _minRowsPerThread);
 
     /// <summary>
-    /// A threaded forward over a batch large enough to give each thread whole tiles: thread
-    /// <paramref name="index"/> runs the whole sequence for its own rows of the batch, every panel
-    /// of every product, and meets the others once, before the head. The rows of a batch are
-    /// independent sequences, so no step needs a barrier and no thread reads another's h. Split by
-    /// hidden units instead, each step ends at a barrier and every thread reads the half of h_t the
-    /// other core just wrote. Every row is computed as in a one-thread call (a row's result does
-    /// not depend on the rows beside it, see PackedGemm), so the bits are the same.
+    /// A threaded forward split by rows (<see cref="BatchSplit"/>): thread <paramref name="index"/>
+    /// runs the whole sequence for its own rows, every panel of every product, and meets the others
+    /// once, before the head.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardRows(in Job job, int index, int count, PanelRange outputPanels)
     {
         int batch = job.Batch;
-        int first = (int)((long)batch * index / count);
-        int rows = (int)((long)batch * (index + 1) / count) - first;
+        var (first, rows) = BatchSplit.Share(batch, index, count);
         int hidden = _weights.HiddenSize;
         int input = _weights.InputSize;
         nint stepSize = (nint)batch * hidden;

@@ -8,8 +8,8 @@ using RnnSimd.Tests.Support;
 namespace RnnSimd.Tests.Models;
 
 /// <summary>
-/// Threads split each step by chunks of hidden units (all gates of a unit together), or, for a
-/// bidirectional network on two threads, take one direction each; any thread count gives the
+/// Threads split each step by chunks of hidden units (all gates of a unit together), split a
+/// large batch by rows, or, for a bidirectional network on two threads, take one direction each; any thread count gives the
 /// single-thread bits, and nothing is allocated on any thread. Serial: these tests start their own threads.
 /// </summary>
 [Collection(nameof(SerialCollection))]
@@ -42,6 +42,55 @@ public class RecurrentThreadTests
             if (!c.Bidirectional)
                 Expect.BitIdentical(StepOutputs(network, d, threads), StepOutputs(network, d, 1), $"Step outputs with {threads} threads");
         }, runs: Math.Max(20, Properties.Runs / 4));
+
+    /// <summary>
+    /// Batches of at least two rows per thread, forwards split by rows (<see cref="RnnSimd.Threading.BatchSplit"/>,
+    /// its minimum lowered to 2), with projection blocks of one step or several.
+    /// </summary>
+    private static Arbitrary<(RecurrentCase Case, int Threads, int BlockRows)> RowSplitCases() =>
+        Arb.From(
+            from c in RecurrentCase.Arbitrary(maxSteps: 4, maxBatch: 5, maxSize: 24).Generator
+            from wide in Gen.Elements(0, 0, 40)
+            from threads in Gen.Choose(2, 3)
+            from blockRows in Gen.Elements(3, 20, ProjectionBlocks.DefaultRows)
+            select (Case: c with { B = c.B + 2 * threads - 1, H = c.H + wide }, Threads: threads, BlockRows: blockRows),
+            p => RecurrentCase.Arbitrary().Shrinker(p.Case).Where(c => c.B >= 2 * p.Threads).Select(c => (c, p.Threads, p.BlockRows))
+                .Concat(p.Threads > 2 ? [(p.Case, p.Threads - 1, p.BlockRows)] : [])
+                .Concat(p.BlockRows != ProjectionBlocks.DefaultRows ? [(p.Case, p.Threads, ProjectionBlocks.DefaultRows)] : []));
+
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Forwards_split_by_rows_give_the_one_thread_bits(SimdPath path) =>
+        Properties.Check(RowSplitCases(), p =>
+        {
+            var (c, threads, blockRows) = p;
+            var d = c.Data();
+            using var network = d.Network(path);
+            var one = Run(network, d, 1);
+            using var session = network.CreateSession(c.T, c.B, threads);
+            session.Runner.ParallelStepThreshold = 0;
+            session.Runner.ProjectionBlockRows = blockRows;
+            session.Runner.MinRowsPerThread = 2;
+            // A bidirectional network on two threads still runs a direction per thread.
+            Assert.True(session.Runner.SplitsRows(c.B, threads));
+            var many = RecurrentNetworkPropertyTests.Run(d, session);
+            Expect.BitIdentical(many.Output, one.Output, $"output, batch split over {threads} threads");
+            Expect.BitIdentical(many.FinalHidden, one.FinalHidden, $"h_n, batch split over {threads} threads");
+            Expect.BitIdentical(many.FinalCell, one.FinalCell, $"c_n, batch split over {threads} threads");
+        }, runs: Math.Max(20, Properties.Runs / 4));
+
+    [Fact]
+    public void A_forward_splits_the_batch_from_eight_rows_per_thread()
+    {
+        var c = new RecurrentCase(RecurrentCell.Lstm, Nonlinearity.Tanh, 1, false, true, 0,
+            T: 2, B: 16, X: 3, H: 5, BatchFirst: false, H0: false, C0: false, Lengths: false, Scale: 1f, Seed: 3);
+        using var network = c.Data().Network(Isa.Best);
+        using var session = network.CreateSession(c.T, c.B, threads: 2);
+        Assert.True(session.Runner.SplitsRows(16, 2));
+        Assert.False(session.Runner.SplitsRows(15, 2));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => session.Runner.MinRowsPerThread = 1);
+        Assert.Equal("value", e.ParamName);
+    }
 
     /// <summary>
     /// A thread made slow at every step (made to sleep before its share, as a core busy elsewhere
@@ -143,6 +192,20 @@ public class RecurrentThreadTests
                     session.Step(d.X.AsSpan(0, c.B * c.X), y);
             }
             Allocation.AssertNoneOnAnyThread(Call, $"{cell}");
+
+            // The same forward with the batch split by rows.
+            var rowCase = c with { B = 6, Bidirectional = false };
+            var rowData = rowCase.Data();
+            using var rowNetwork = rowData.Network(path);
+            using var rowSession = rowNetwork.CreateSession(rowCase.T, rowCase.B, threads: 3);
+            rowSession.Runner.ParallelStepThreshold = 0;
+            rowSession.Runner.MinRowsPerThread = 2;
+            var rowOutput = new float[rowCase.T * rowCase.B * spec.OutputSize];
+            var rowHn = new float[rowCase.Spec.StateCount * rowCase.B * spec.HiddenOutputSize];
+            var rowCn = spec.HasCellState ? new float[rowCase.Spec.StateCount * rowCase.B * c.H] : [];
+            Allocation.AssertNoneOnAnyThread(
+                () => rowSession.Forward(rowData.X, rowCase.T, rowCase.B, rowOutput, rowHn, rowCn, rowData.InitialHidden, rowData.InitialCell, rowData.Lengths),
+                $"{cell} split by rows");
         }
     }
 }

@@ -16,6 +16,13 @@ internal abstract unsafe class RecurrentEngine
     /// <summary>xp (rows × gate columns, stride = gate columns) = x·W_ihᵀ + input bias, columns of <paramref name="panels"/>.</summary>
     public abstract void Project(LayerWeights layer, int rows, float* x, nint ldx, float* xp, PanelRange panels);
 
+    /// <summary>
+    /// <see cref="Project"/> of <paramref name="groups"/> groups of <paramref name="rows"/> rows (at least 2),
+    /// group g at x + g·<paramref name="xGroupStride"/> and xp + g·<paramref name="xpGroupStride"/>.
+    /// </summary>
+    public abstract void ProjectGroups(LayerWeights layer, int groups, int rows, float* x, nint ldx, nint xGroupStride, float* xp, nint xpGroupStride,
+        PanelRange panels);
+
     /// <summary>RNN step: hNext = act(hPrev·W_hhᵀ + xp), the projected rows <paramref name="ldxp"/> apart.</summary>
     /// <remarks><paramref name="descending"/>: the panel order (and at batch 1 the order of k), alternated every step (see <see cref="PackedGemm{TVec, TAct}.Run(int, PackedMatrix, float*, nint, float*, float*, nint, float*, nint, PanelRange, bool)"/>).</remarks>
     public abstract void RecurRnn(LayerWeights layer, int batch, float* hPrev, nint ldh, float* xp, nint ldxp, float* hNext, PanelRange panels, bool descending);
@@ -76,6 +83,14 @@ internal sealed unsafe class RecurrentEngine<TVec, TAct>(SimdPath path) : Recurr
     {
         PackedMatrix w = layer.Input;
         PackedGemm<TVec, IdentityActivation>.Run(rows, w, x, ldx, layer.InputBias, null, 0, xp, w.Columns, panels);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void ProjectGroups(LayerWeights layer, int groups, int rows, float* x, nint ldx, nint xGroupStride, float* xp, nint xpGroupStride,
+        PanelRange panels)
+    {
+        PackedMatrix w = layer.Input;
+        PackedGemm<TVec, IdentityActivation>.RunGroups(groups, rows, w, x, ldx, xGroupStride, layer.InputBias, xp, w.Columns, xpGroupStride, panels);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

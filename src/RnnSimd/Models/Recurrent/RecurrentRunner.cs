@@ -179,7 +179,8 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     /// <summary>
     /// The session's warm-up, as <see cref="ElmanRunner"/>'s: the kernels, every buffer touched, a
     /// forward over two steps of zeros and (unidirectional networks only) two Steps, at the
-    /// smallest batch that takes the workers' path if the largest does; no trace left.
+    /// smallest batch that takes the workers' path if the largest does, and again at the smallest
+    /// batch split by rows if the largest forwards are but that one is not; no trace left.
     /// </summary>
     private void WarmUp()
     {
@@ -192,8 +193,19 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         }
         foreach (float[] buffer in (ReadOnlySpan<float[]>)[_sequenceA, _sequenceB, .. _stepH, .. _stepC])
             Array.Clear(buffer);
-        int batch = WarmUpSizes.Batch(MaxBatch, (long)_layout.Columns * (spec.InputSize + spec.HiddenOutputSize),
-            ParallelStepThreshold, _pool is not null);
+        long workPerRow = (long)_layout.Columns * (spec.InputSize + spec.HiddenOutputSize);
+        int batch = WarmUpSizes.Batch(MaxBatch, workPerRow, ParallelStepThreshold, _pool is not null);
+        WarmUpCalls(batch);
+        // The largest threaded forwards split the batch (BatchSplit) and smaller ones may not: both paths.
+        bool threaded = _pool is not null && !_directionsInParallel && workPerRow * MaxBatch >= ParallelStepThreshold;
+        if (threaded && SplitsRows(MaxBatch, Threads) && !SplitsRows(batch, Threads))
+            WarmUpCalls(Math.Max(batch, _minRowsPerThread * Threads));
+        _pool?.ForgetLateCalls();
+    }
+
+    private void WarmUpCalls(int batch)
+    {
+        RecurrentSpec spec = _spec;
         int steps = WarmUpSizes.Steps(MaxSequenceLength, batch, spec.InputSize, spec.OutputSize);
         if (steps > 0)
         {
@@ -208,7 +220,6 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
                 Reset(default, default, MaxBatch);
             }
         }
-        _pool?.ForgetLateCalls();
     }
 
     private static float[] Pinned(long length) => GC.AllocateArray<float>(checked((int)length), pinned: true);
@@ -418,7 +429,23 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             _pool.Run();
     }
 
-    /// <summary>One thread's share of the current job.</summary>
+    private int _minRowsPerThread = BatchSplit.DefaultMinRowsPerThread;
+
+    /// <summary>Rows per thread from which a threaded forward splits the batch (<see cref="BatchSplit"/>); settable for tests, whose batches are small.</summary>
+    public int MinRowsPerThread
+    {
+        get => _minRowsPerThread;
+        set => _minRowsPerThread = BatchSplit.Checked(value);
+    }
+
+    internal bool SplitsRows(int batch, int count) => BatchSplit.Splits(batch, count, _minRowsPerThread);
+
+    /// <summary>
+    /// One thread's share of the current job: a direction of every layer (bidirectional on two
+    /// threads), its own rows of the batch through every layer and direction (a forward over at
+    /// least <see cref="MinRowsPerThread"/> rows per thread, <see cref="BatchSplit"/>), or its
+    /// chunks of every step.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index, int count)
     {
@@ -434,15 +461,31 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             // reads both directions' outputs, so the threads meet after each layer.
             for (int layer = 0; layer < _spec.NumLayers; layer++)
             {
-                RunPass(job, layer, direction: index, index: 0, count: 1, _passes[index]);
+                RunPass(job, layer, direction: index, index: 0, count: 1, _passes[index], 0, job.Batch);
                 Barrier(count);
+            }
+            return;
+        }
+        if (count > 1 && SplitsRows(job.Batch, count))
+        {
+            // Thread index runs every layer and direction for its own rows of the batch, alone.
+            var (first, rows) = BatchSplit.Share(job.Batch, index, count);
+            for (int layer = 0; layer < _spec.NumLayers; layer++)
+            {
+                for (int direction = 0; direction < _spec.Directions; direction++)
+                    RunPass(job, layer, direction, index: 0, count: 1, _passes[0], first, rows);
+                // The threads share the projection block buffer, each in its own rows, which the
+                // first layer of batch-first input lays out by row, the others by step: they must
+                // all have left the first layer before any writes the second's.
+                if (layer == 0 && job.BatchFirst && _spec.NumLayers > 1)
+                    Barrier(count);
             }
             return;
         }
         for (int layer = 0; layer < _spec.NumLayers; layer++)
         {
             for (int direction = 0; direction < _spec.Directions; direction++)
-                RunPass(job, layer, direction, index, count, _passes[0]);
+                RunPass(job, layer, direction, index, count, _passes[0], 0, job.Batch);
         }
     }
 
@@ -458,7 +501,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RunPass(in Job job, int layer, int direction, int index, int count, PassBuffers buffers)
+    private void RunPass(in Job job, int layer, int direction, int index, int count, PassBuffers buffers, int first, int rows)
     {
         RecurrentSpec spec = _spec;
         int batch = job.Batch;
@@ -471,7 +514,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         int columns = _layout.Columns;
 
         if (index == 0)
-            InitializeState(job, state, Address(buffers.HA), Address(buffers.Cell));
+            InitializeState(job, state, Address(buffers.HA), Address(buffers.Cell), first, rows);
         Barrier(count);
 
         // The layer's input: the caller's x for the first layer, else the layer below (time-major).
@@ -511,17 +554,23 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
                 blockStart = direction == 0 ? s : longest - s - length;
                 if (batchFirstInput)
                 {
-                    for (int b = 0; b < batch; b++)
+                    for (int b = first; b < first + rows; b++)
                         _engine.Project(weights, length, input + ((nint)b * steps + blockStart) * inputRow, inputRow, xp.Row(0, b), panels);
                 }
-                else
+                else if (rows == batch)
                 {
                     _engine.Project(weights, length * batch, input + (nint)blockStart * batch * inputRow, inputRow, xp.Data, panels);
                 }
+                else
+                {
+                    // Some rows of every step: a group per step, each W_ih panel loaded once for the block.
+                    _engine.ProjectGroups(weights, length, rows, input + ((nint)blockStart * batch + first) * inputRow, inputRow, batch * inputRow,
+                        xp.Row(0, first), batch * (nint)columns, panels);
+                }
                 claims?.Open(index, phase + s, chunks.Start, chunks.End);
             }
-            StepRows(job, weights, t, t - blockStart, (s & 1) != 0, batch, xp, output, direction * hOut, previous, next, Address(buffers.Cell), buffers, chunks, index, count,
-                claims, phase + s);
+            StepRows(job, weights, t, t - blockStart, (s & 1) != 0, batch, first, rows, xp, output, direction * hOut, previous, next, Address(buffers.Cell), buffers,
+                chunks, index, count, claims, phase + s);
             if (claims is not null && s + 1 < longest && (s + 1) % blockSteps != 0)
                 claims.Open(index, phase + s + 1, chunks.Start, chunks.End);
             Barrier(count);
@@ -531,7 +580,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         }
 
         if (index == 0)
-            StoreFinalState(job, state, previous, Address(buffers.Cell));
+            StoreFinalState(job, state, previous, Address(buffers.Cell), first, rows);
     }
 
     /// <summary>
@@ -544,13 +593,13 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     /// </summary>
     /// <param name="xpTime">The step's time within the projected block <paramref name="xp"/>.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void StepRows(in Job job, LayerWeights weights, int t, int xpTime, bool descending, int batch, in Rows xp, in Rows output, int outputColumn,
-        float* previous, float* next, float* cell, PassBuffers buffers, PanelRange chunks, int index, int count,
+    private void StepRows(in Job job, LayerWeights weights, int t, int xpTime, bool descending, int batch, int first, int rows, in Rows xp, in Rows output,
+        int outputColumn, float* previous, float* next, float* cell, PassBuffers buffers, PanelRange chunks, int index, int count,
         StealableRanges? claims, int phase)
     {
         if (claims is null)
         {
-            StepChunks(job, weights, t, xpTime, descending, batch, xp, output, outputColumn, previous, next, cell, buffers, chunks);
+            StepChunks(job, weights, t, xpTime, descending, first, rows, xp, output, outputColumn, previous, next, cell, buffers, chunks);
         }
         else
         {
@@ -558,9 +607,9 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             int size = StealableRanges.ItemsPerClaim((long)batch * _spec.HiddenOutputSize * _layout.Gates * _layout.ChunkWidth,
                 batch == 1 && _layout.Gates < 4 ? 4 / _layout.Gates : 1);
             while (claims.TryTakeOwn(index, phase, descending, size, out int start, out int end))
-                StepChunks(job, weights, t, xpTime, descending, batch, xp, output, outputColumn, previous, next, cell, buffers, new PanelRange(start, end));
+                StepChunks(job, weights, t, xpTime, descending, first, rows, xp, output, outputColumn, previous, next, cell, buffers, new PanelRange(start, end));
             while (claims.TrySteal(index, phase, descending, size, out int start, out int end))
-                StepChunks(job, weights, t, xpTime, descending, batch, xp, output, outputColumn, previous, next, cell, buffers, new PanelRange(start, end));
+                StepChunks(job, weights, t, xpTime, descending, first, rows, xp, output, outputColumn, previous, next, cell, buffers, new PanelRange(start, end));
         }
 
         RecurrentSpec spec = _spec;
@@ -571,8 +620,8 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             PackedMatrix projection = weights.Projection!;
             var projPanels = PanelRange.Share(projection.PanelCount, index, count);
             float* raw = Address(buffers.Raw);
-            _engine.ProjectHidden(weights, batch, raw, _layout.PaddedUnits, next, _hStride, projPanels);
-            CopyOutputs(job, t, batch, output, outputColumn, previous, next,
+            _engine.ProjectHidden(weights, rows, raw + (nint)first * _layout.PaddedUnits, _layout.PaddedUnits, next + (nint)first * _hStride, _hStride, projPanels);
+            CopyOutputs(job, t, first, rows, output, outputColumn, previous, next,
                 projPanels.Start * projection.PanelWidth, Math.Min(projPanels.End * projection.PanelWidth, spec.ProjSize));
         }
     }
@@ -582,8 +631,8 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     /// hidden units) for every row, and, without proj_size, their outputs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void StepChunks(in Job job, LayerWeights weights, int t, int xpTime, bool descending, int batch, in Rows xp, in Rows output, int outputColumn,
-        float* previous, float* next, float* cell, PassBuffers buffers, PanelRange chunks)
+    private void StepChunks(in Job job, LayerWeights weights, int t, int xpTime, bool descending, int first, int rows, in Rows xp, in Rows output,
+        int outputColumn, float* previous, float* next, float* cell, PassBuffers buffers, PanelRange chunks)
     {
         RecurrentSpec spec = _spec;
         int hStride = _hStride;
@@ -592,19 +641,21 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         var panels = new PanelRange(chunks.Start * _layout.Gates, chunks.End * _layout.Gates);
         bool projected = spec.ProjSize > 0;
         int* lengths = job.Lengths;
-        float* xpStep = xp.Row(xpTime, 0);
         nint xpRowStride = xp.BatchStride * xp.RowLength;
+        float* xpStep = xp.Row(xpTime, 0);
+        int end = first + rows;
 
         switch (spec.Cell)
         {
             case RecurrentCell.Rnn:
-                _engine.RecurRnn(weights, batch, previous, hStride, xpStep, xpRowStride, next, panels, descending);
+                _engine.RecurRnn(weights, rows, previous + (nint)first * hStride, hStride, xpStep + first * xpRowStride, xpRowStride, next + (nint)first * hStride,
+                    panels, descending);
                 break;
             case RecurrentCell.Gru:
             {
                 float* hg = Address(buffers.Hg);
-                _engine.Recur(weights, batch, previous, hStride, hg, panels, descending);
-                for (int b = 0; b < batch; b++)
+                _engine.Recur(weights, rows, previous + (nint)first * hStride, hStride, hg + (nint)first * columns, panels, descending);
+                for (int b = first; b < end; b++)
                 {
                     if (lengths == null || t < lengths[b])
                         _engine.Gru(xpStep + b * xpRowStride, hg + b * columns, previous + b * hStride, next + b * hStride, chunks.Start, chunks.End);
@@ -616,8 +667,8 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
                 float* hg = Address(buffers.Hg);
                 float* raw = projected ? Address(buffers.Raw) : next;
                 nint rawStride = projected ? _layout.PaddedUnits : hStride;
-                _engine.Recur(weights, batch, previous, hStride, hg, panels, descending);
-                for (int b = 0; b < batch; b++)
+                _engine.Recur(weights, rows, previous + (nint)first * hStride, hStride, hg + (nint)first * columns, panels, descending);
+                for (int b = first; b < end; b++)
                 {
                     if (lengths == null || t < lengths[b])
                         _engine.Lstm(xpStep + b * xpRowStride, hg + b * columns, cell + b * (nint)_layout.PaddedUnits, raw + b * rawStride, chunks.Start, chunks.End);
@@ -627,19 +678,19 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         }
 
         if (!projected)
-            CopyOutputs(job, t, batch, output, outputColumn, previous, next, chunks.Start * chunkWidth, Math.Min(chunks.End * chunkWidth, spec.HiddenSize));
+            CopyOutputs(job, t, first, rows, output, outputColumn, previous, next, chunks.Start * chunkWidth, Math.Min(chunks.End * chunkWidth, spec.HiddenSize));
     }
 
     /// <summary>Outputs of units [<paramref name="unitStart"/>, <paramref name="unitEnd"/>); rows outside their sequence keep their state and write zeros.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CopyOutputs(in Job job, int t, int batch, in Rows output, int outputColumn, float* previous, float* next, int unitStart, int unitEnd)
+    private void CopyOutputs(in Job job, int t, int first, int rows, in Rows output, int outputColumn, float* previous, float* next, int unitStart, int unitEnd)
     {
         int units = unitEnd - unitStart;
         if (units <= 0 || output.Data == null)
             return;
         int hStride = _hStride;
         int* lengths = job.Lengths;
-        for (int b = 0; b < batch; b++)
+        for (int b = first; b < first + rows; b++)
         {
             var outputRow = new Span<float>(output.Row(t, b) + outputColumn + unitStart, units);
             float* nextRow = next + b * hStride + unitStart;
@@ -656,49 +707,51 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void InitializeState(in Job job, int state, float* h, float* cell)
+    private void InitializeState(in Job job, int state, float* h, float* cell, int first, int rows)
     {
         RecurrentSpec spec = _spec;
         int batch = job.Batch;
         int hOut = spec.HiddenOutputSize;
-        new Span<float>(h, batch * _hStride).Clear();
+        int end = first + rows;
+        new Span<float>(h + (nint)first * _hStride, rows * _hStride).Clear();
         if (job.InitialHidden != null)
         {
             float* source = job.InitialHidden + (nint)state * batch * hOut;
-            for (int b = 0; b < batch; b++)
+            for (int b = first; b < end; b++)
                 new ReadOnlySpan<float>(source + b * hOut, hOut).CopyTo(new Span<float>(h + b * _hStride, hOut));
         }
         if (spec.HasCellState)
         {
             int units = _layout.PaddedUnits;
-            new Span<float>(cell, batch * units).Clear();
+            new Span<float>(cell + (nint)first * units, rows * units).Clear();
             if (job.InitialCell != null)
             {
                 int hidden = spec.HiddenSize;
                 float* source = job.InitialCell + (nint)state * batch * hidden;
-                for (int b = 0; b < batch; b++)
+                for (int b = first; b < end; b++)
                     new ReadOnlySpan<float>(source + b * hidden, hidden).CopyTo(new Span<float>(cell + b * units, hidden));
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void StoreFinalState(in Job job, int state, float* h, float* cell)
+    private void StoreFinalState(in Job job, int state, float* h, float* cell, int first, int rows)
     {
         RecurrentSpec spec = _spec;
         int batch = job.Batch;
         int hOut = spec.HiddenOutputSize;
+        int end = first + rows;
         if (job.FinalHidden != null)
         {
             float* target = job.FinalHidden + (nint)state * batch * hOut;
-            for (int b = 0; b < batch; b++)
+            for (int b = first; b < end; b++)
                 new ReadOnlySpan<float>(h + b * _hStride, hOut).CopyTo(new Span<float>(target + b * hOut, hOut));
         }
         if (job.FinalCell != null)
         {
             int hidden = spec.HiddenSize;
             float* target = job.FinalCell + (nint)state * batch * hidden;
-            for (int b = 0; b < batch; b++)
+            for (int b = first; b < end; b++)
                 new ReadOnlySpan<float>(cell + b * (nint)_layout.PaddedUnits, hidden).CopyTo(new Span<float>(target + b * hidden, hidden));
         }
     }
@@ -734,7 +787,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             LayerWeights weights = _weights.Layers[layer];
             _engine.Project(weights, batch, input, inputRow, xp.Data, panels);
             // No output rows: a step's output is read back from the state afterwards.
-            StepRows(job, weights, 0, 0, parity != 0, batch, xp, default, 0,
+            StepRows(job, weights, 0, 0, parity != 0, batch, 0, batch, xp, default, 0,
                 Address(_stepH[2 * layer + parity]), Address(_stepH[2 * layer + 1 - parity]),
                 spec.HasCellState ? Address(_stepC[layer]) : null, buffers, chunks, index, count, claims: null, phase: 0);
             Barrier(count);
