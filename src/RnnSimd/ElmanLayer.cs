@@ -118,8 +118,9 @@ public sealed class ElmanLayer : IDisposable
     /// <param name="threads">
     /// Threads per call, the caller's included (default 1; <see cref="Environment.ProcessorCount"/> is
     /// the natural maximum). With more than one, each step's hidden units are split across persistent
-    /// worker threads that meet at a barrier per step, or, for a forward of at least 8 batch rows per
-    /// thread, the batch is (each thread runs its own rows); results are bit-identical for every count.
+    /// worker threads that meet at a barrier per step; a Forward of at least 8 batch rows per thread
+    /// splits the batch by rows instead (each thread runs its own rows through the whole sequence).
+    /// Results are bit-identical for every count.
     /// If a call finds a worker late (its core busy with other work), calls run on the calling
     /// thread alone for a while (10 ms to 1 s), with the same bits. Dispose the session to stop them.
     /// </param>

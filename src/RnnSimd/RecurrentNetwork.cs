@@ -91,9 +91,10 @@ public sealed class RecurrentNetwork : IDisposable
     /// <param name="maxBatch">The largest batch Forward and Step will be given.</param>
     /// <param name="threads">
     /// Threads per call, the caller's included (default 1). With more than one, each step's hidden
-    /// units are split across persistent worker threads that meet at a barrier per step, or, for a
-    /// forward of at least 8 batch rows per thread, the batch is (each thread runs its own rows
-    /// through every layer); results are bit-identical for every count. If a call finds a worker late (its core busy with other
+    /// units are split across persistent worker threads that meet at a barrier per step; a Forward
+    /// of at least 8 batch rows per thread splits the batch by rows instead (each thread runs its own
+    /// rows through every layer), except that a bidirectional network on exactly two threads runs one
+    /// direction per thread. Results are bit-identical for every count. If a call finds a worker late (its core busy with other
     /// work), calls run on the calling thread alone for a while (10 ms to 1 s), with the same bits.
     /// Dispose the session to stop them.
     /// </param>

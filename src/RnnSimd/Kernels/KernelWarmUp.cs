@@ -46,6 +46,9 @@ internal static unsafe class KernelWarmUp<TVec> where TVec : struct, IVec<TVec>
                 foreach (bool descending in (ReadOnlySpan<bool>)[false, true])
                 {
                     PackedGemm<TVec, TAct>.Run(m, b, pa, 1, pBias, pc, n, pc, n, new PanelRange(0, Panels), descending);
+                    // One thread's rows of several steps (a batch split by rows), from two rows.
+                    if (m >= 2 && !descending)
+                        PackedGemm<TVec, TAct>.RunGroups(2, m / 2, b, pa, 1, 1, pBias, pc, n, (m / 2) * (nint)n, new PanelRange(0, Panels));
                     // Batch-1 remainders of one, two and three panels.
                     if (m == 1)
                     {

@@ -112,8 +112,9 @@ internal static unsafe class PackedGemm<TVec, TAct>
     /// The same product over <paramref name="groups"/> groups of <paramref name="m"/> consecutive
     /// rows, group g's rows of A starting at a + g·<paramref name="aGroupStride"/> and of C at
     /// c + g·<paramref name="cGroupStride"/>: one thread's rows of several time steps of a batch,
-    /// each panel loaded once for all of them. Every row is computed as in <see cref="Run(int, PackedMatrix, float*, nint, float*, float*, nint, float*, nint)"/>.
-    /// No addend; <paramref name="m"/> at least 2 (a single row takes the matrix–vector tile).
+    /// each panel loaded once for all of them. No addend. Every row goes through the multi-row
+    /// tiles, k ascending, as in a product of several rows by <see cref="Run(int, PackedMatrix, float*, nint, float*, float*, nint, float*, nint)"/>
+    /// (with one row, the same bits as its ascending matrix–vector tile).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunGroups(int groups, int m, PackedMatrix b, float* a, nint lda, nint aGroupStride, float* bias,

@@ -16,7 +16,7 @@ internal abstract unsafe class ElmanEngine
     public abstract void Project(int rows, float* x, float* g, PanelRange panels);
 
     /// <summary>
-    /// <see cref="Project"/> of <paramref name="groups"/> groups of <paramref name="rows"/> rows (at least 2),
+    /// <see cref="Project"/> of <paramref name="groups"/> groups of <paramref name="rows"/> rows,
     /// group g at x + g·<paramref name="xGroupStride"/> and g + g·<paramref name="gGroupStride"/>.
     /// </summary>
     public abstract void ProjectGroups(int groups, int rows, float* x, nint xGroupStride, float* g, nint gGroupStride, PanelRange panels);

@@ -105,7 +105,12 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         // The largest threaded forwards split the batch (ForwardRows) and smaller ones may not: both paths.
         bool threaded = _pool is not null && workPerRow * MaxBatch >= ParallelStepThreshold;
         if (threaded && SplitsRows(MaxBatch, Threads) && !SplitsRows(batch, Threads))
+        {
+            // Workers that have just started may have made the first calls late: not a busy core.
+            _pool!.ForgetLateCalls();
             WarmUpCalls(Math.Max(batch, _minRowsPerThread * Threads));
+        }
+        RowSplitForwards = 0;
         Reset(default, MaxBatch);
         _pool?.ForgetLateCalls();
     }
@@ -383,6 +388,9 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
 
     internal bool SplitsRows(int batch, int count) => BatchSplit.Splits(batch, count, _minRowsPerThread);
 
+    /// <summary>Forwards split by rows since creation (for tests: which path a call took).</summary>
+    internal long RowSplitForwards { get; private set; }
+
     /// <summary>
     /// A threaded forward split by rows (<see cref="BatchSplit"/>): thread <paramref name="index"/>
     /// runs the whole sequence for its own rows, every panel of every product, and meets the others
@@ -392,6 +400,8 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     private void ForwardRows(in Job job, int index, int count, PanelRange outputPanels)
     {
         int batch = job.Batch;
+        if (index == 0)
+            RowSplitForwards++;
         var (first, rows) = BatchSplit.Share(batch, index, count);
         int hidden = _weights.HiddenSize;
         int input = _weights.InputSize;

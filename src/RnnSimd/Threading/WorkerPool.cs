@@ -87,9 +87,14 @@ internal sealed class WorkerPool : IDisposable
 
     /// <summary>
     /// Forgets how calls have gone so far (late calls, pause): after a session's warm-up call,
-    /// whose workers may have been late only because they had just started.
+    /// whose workers may have been late only because they had just started; the calls it made the
+    /// session run alone are not counted either.
     /// </summary>
-    public void ForgetLateCalls() => Backoff = new ContentionBackoff();
+    public void ForgetLateCalls()
+    {
+        Backoff = new ContentionBackoff();
+        Interlocked.Exchange(ref _callsRunAlone, 0);
+    }
 
     /// <summary>Test hook: run by each worker before its share, e.g. to make it late.</summary>
     internal Action? BeforeWorkerShare { get; set; }

@@ -7,9 +7,9 @@ using RnnSimd.Tests.Support;
 namespace RnnSimd.Tests.Models;
 
 /// <summary>
-/// Threads split each step's hidden units; every element is still computed by one thread in the
-/// same order, so any thread count gives the single-thread bits, and nothing is allocated on any
-/// thread. Serial: these tests start their own threads.
+/// Threads split each step's hidden units, or a large batch by rows; every element is still computed
+/// by one thread in the same order, so any thread count gives the single-thread bits, and nothing is
+/// allocated on any thread. Serial: these tests start their own threads.
 /// </summary>
 [Collection(nameof(SerialCollection))]
 public class ThreadCountTests
@@ -98,6 +98,8 @@ public class ThreadCountTests
             var outputs = new float[c.T * c.B * c.Y];
             netSession.Forward(d.X, c.T, c.B, outputs, new float[c.B * c.H], d.InitialState);
             Expect.BitIdentical(outputs, outputs1, $"network outputs, batch split over {threads} threads");
+            Assert.Equal(1, layerSession.Runner.RowSplitForwards);
+            Assert.Equal(1, netSession.Runner.RowSplitForwards);
         }, runs: Math.Max(20, Properties.Runs / 4));
 
     [Fact]

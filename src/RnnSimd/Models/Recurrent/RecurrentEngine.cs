@@ -17,7 +17,7 @@ internal abstract unsafe class RecurrentEngine
     public abstract void Project(LayerWeights layer, int rows, float* x, nint ldx, float* xp, PanelRange panels);
 
     /// <summary>
-    /// <see cref="Project"/> of <paramref name="groups"/> groups of <paramref name="rows"/> rows (at least 2),
+    /// <see cref="Project"/> of <paramref name="groups"/> groups of <paramref name="rows"/> rows,
     /// group g at x + g·<paramref name="xGroupStride"/> and xp + g·<paramref name="xpGroupStride"/>.
     /// </summary>
     public abstract void ProjectGroups(LayerWeights layer, int groups, int rows, float* x, nint ldx, nint xGroupStride, float* xp, nint xpGroupStride,

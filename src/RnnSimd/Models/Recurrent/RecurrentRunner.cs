@@ -19,8 +19,10 @@ namespace RnnSimd.Models.Recurrent;
 /// begun (backward) keeps its state and writes zeros. The loop runs to the longest sequence only.</para>
 /// <para>Threads split every product and cell update by chunks of hidden units (whole gates), so
 /// each thread's cells read only what its own products wrote; they meet at a barrier after each
-/// step (and before an LSTM projection, which reads all units). A bidirectional network on two
-/// threads instead gives each thread one direction of every layer, meeting once per layer.</para>
+/// step (and before an LSTM projection, which reads all units). A forward of at least
+/// <see cref="MinRowsPerThread"/> batch rows per thread instead gives each thread its own rows
+/// through every layer and direction (<see cref="BatchSplit"/>). A bidirectional network on two
+/// threads gives each thread one direction of every layer, meeting once per layer.</para>
 /// </remarks>
 internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
 {
@@ -199,7 +201,12 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         // The largest threaded forwards split the batch (BatchSplit) and smaller ones may not: both paths.
         bool threaded = _pool is not null && !_directionsInParallel && workPerRow * MaxBatch >= ParallelStepThreshold;
         if (threaded && SplitsRows(MaxBatch, Threads) && !SplitsRows(batch, Threads))
+        {
+            // Workers that have just started may have made the first calls late: not a busy core.
+            _pool!.ForgetLateCalls();
             WarmUpCalls(Math.Max(batch, _minRowsPerThread * Threads));
+        }
+        RowSplitForwards = 0;
         _pool?.ForgetLateCalls();
     }
 
@@ -438,7 +445,11 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         set => _minRowsPerThread = BatchSplit.Checked(value);
     }
 
-    internal bool SplitsRows(int batch, int count) => BatchSplit.Splits(batch, count, _minRowsPerThread);
+    /// <summary>Whether a forward splits its rows: never for a bidirectional network on two threads, which runs a direction per thread.</summary>
+    internal bool SplitsRows(int batch, int count) => !(_directionsInParallel && count == 2) && BatchSplit.Splits(batch, count, _minRowsPerThread);
+
+    /// <summary>Forwards split by rows since creation (for tests: which path a call took).</summary>
+    internal long RowSplitForwards { get; private set; }
 
     /// <summary>
     /// One thread's share of the current job: a direction of every layer (bidirectional on two
@@ -469,6 +480,8 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         if (count > 1 && SplitsRows(job.Batch, count))
         {
             // Thread index runs every layer and direction for its own rows of the batch, alone.
+            if (index == 0)
+                RowSplitForwards++;
             var (first, rows) = BatchSplit.Share(job.Batch, index, count);
             for (int layer = 0; layer < _spec.NumLayers; layer++)
             {
