@@ -48,15 +48,8 @@ public class RecurrentThreadTests
     /// its minimum lowered to 2), with projection blocks of one step or several.
     /// </summary>
     private static Arbitrary<(RecurrentCase Case, int Threads, int BlockRows)> RowSplitCases() =>
-        Arb.From(
-            from c in RecurrentCase.Arbitrary(maxSteps: 4, maxBatch: 5, maxSize: 24).Generator
-            from wide in Gen.Elements(0, 0, 40)
-            from threads in Gen.Choose(2, 3)
-            from blockRows in Gen.Elements(3, 20, ProjectionBlocks.DefaultRows)
-            select (Case: c with { B = c.B + 2 * threads - 1, H = c.H + wide }, Threads: threads, BlockRows: blockRows),
-            p => RecurrentCase.Arbitrary().Shrinker(p.Case).Where(c => c.B >= 2 * p.Threads).Select(c => (c, p.Threads, p.BlockRows))
-                .Concat(p.Threads > 2 ? [(p.Case, p.Threads - 1, p.BlockRows)] : [])
-                .Concat(p.BlockRows != ProjectionBlocks.DefaultRows ? [(p.Case, p.Threads, ProjectionBlocks.DefaultRows)] : []));
+        Generators.RowSplitCases.From(RecurrentCase.Arbitrary(maxSteps: 4, maxBatch: 5, maxSize: 24), Gen.Choose(2, 3), Gen.Elements(0, 0, 40),
+            (c, threads, wide) => c with { B = c.B + 2 * threads - 1, H = c.H + wide }, c => c.B);
 
     [Theory]
     [ClassData(typeof(AvailablePaths))]
@@ -67,9 +60,7 @@ public class RecurrentThreadTests
             var d = c.Data();
             using var network = d.Network(path);
             var one = Run(network, d, 1);
-            using var session = network.CreateSession(c.T, c.B, threads);
-            session.Runner.ParallelStepThreshold = 0;
-            session.Runner.ProjectionBlockRows = blockRows;
+            using var session = Session(network, d, threads, blockRows);
             session.Runner.MinRowsPerThread = 2;
             // A bidirectional network on two threads still runs a direction per thread.
             bool byRows = !(c.Bidirectional && threads == 2);
@@ -111,9 +102,7 @@ public class RecurrentThreadTests
                 var d = c.Data();
                 using var network = d.Network(path);
                 var one = Run(network, d, 1);
-                using var session = network.CreateSession(c.T, c.B, threads);
-                session.Runner.ParallelStepThreshold = 0;
-                session.Runner.ProjectionBlockRows = blockRows;
+                using var session = Session(network, d, threads, blockRows);
                 session.Runner.BeforeThreadStep = SlowThreadCases.Sleeper(slow);
                 var many = RecurrentNetworkPropertyTests.Run(d, session);
                 Expect.BitIdentical(many.Output, one.Output, $"output with {threads} threads, thread {slow} slow");
@@ -151,10 +140,17 @@ public class RecurrentThreadTests
     private static RecurrentNetworkPropertyTests.Outputs Run(RecurrentNetwork network, RecurrentData d, int threads,
         int projectionBlockRows = ProjectionBlocks.DefaultRows)
     {
-        using var session = network.CreateSession(d.Case.T, d.Case.B, threads);
+        using var session = Session(network, d, threads, projectionBlockRows);
+        return RecurrentNetworkPropertyTests.Run(d, session);
+    }
+
+    /// <summary>A session for the case that uses its threads whatever the step size, with the given projection blocks.</summary>
+    private static RecurrentNetworkSession Session(RecurrentNetwork network, RecurrentData d, int threads, int projectionBlockRows)
+    {
+        var session = network.CreateSession(d.Case.T, d.Case.B, threads);
         session.Runner.ParallelStepThreshold = 0;
         session.Runner.ProjectionBlockRows = projectionBlockRows;
-        return RecurrentNetworkPropertyTests.Run(d, session);
+        return session;
     }
 
     private static float[] StepOutputs(RecurrentNetwork network, RecurrentData d, int threads)

@@ -59,15 +59,8 @@ public class ThreadCountTests
     /// vary the projection blocks so that a thread's block holds one or several steps.
     /// </summary>
     private static Arbitrary<(ElmanCase Case, int Threads, int BlockRows)> RowSplitCases() =>
-        Arb.From(
-            from c in Arbitraries.ElmanCases(maxSteps: 6, maxBatch: 9).Generator
-            from wide in Gen.Elements(0, 0, 65, 130)
-            from threads in Gen.Choose(2, 4)
-            from blockRows in Gen.Elements(3, 20, 128)
-            select (Case: c with { B = c.B + 2 * threads - 1, H = c.H + wide }, Threads: threads, BlockRows: blockRows),
-            p => Arbitraries.ElmanCases().Shrinker(p.Case).Where(c => c.B >= 2 * p.Threads).Select(c => (c, p.Threads, p.BlockRows))
-                .Concat(p.Threads > 2 ? [(p.Case, p.Threads - 1, p.BlockRows)] : [])
-                .Concat(p.BlockRows != 128 ? [(p.Case, p.Threads, 128)] : []));
+        Generators.RowSplitCases.From(Arbitraries.ElmanCases(maxSteps: 6, maxBatch: 9), Gen.Choose(2, 4), Gen.Elements(0, 0, 65, 130),
+            (c, threads, wide) => c with { B = c.B + 2 * threads - 1, H = c.H + wide }, c => c.B);
 
     [Theory]
     [ClassData(typeof(AvailablePaths))]
