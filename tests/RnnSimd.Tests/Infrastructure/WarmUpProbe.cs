@@ -10,12 +10,29 @@ namespace RnnSimd.Tests.Infrastructure;
 /// compiles between the markers is what a user's calls would wait for. A child, because in the test
 /// process other tests have long since compiled every kernel.
 /// </summary>
+/// <remarks>
+/// Sessions on two threads too, at sizes where the library's own thresholds (not a test's) choose
+/// each path: from 16 rows a forward is split by rows, 15 rows (a step of 128 units over 160 inputs
+/// plus 128 is then 2¹⁹ multiply-adds or more) take the workers split by hidden units, fewer run
+/// on the caller alone; a bidirectional network on two threads runs a direction per thread at any
+/// batch. The session's warm-up so runs both threaded paths, one after the other.
+/// </remarks>
 public static class WarmUpProbe
 {
     public const string Variable = "RNNSIMD_WARMUP_PROBE";
 
     public const int MaxSteps = 6;
     public const int MaxBatch = 11;
+
+    /// <summary>The two-thread sessions' largest batch; their calls visit <see cref="ThreadedBatches"/>, over up to <see cref="ThreadedMaxSteps"/> steps.</summary>
+    public const int ThreadedMaxBatch = 32;
+    public const int ThreadedMaxSteps = 3;
+
+    /// <summary>Each side of each threshold (see the remarks), largest first: split by rows, by hidden units, alone.</summary>
+    private static readonly int[] ThreadedBatches = [ThreadedMaxBatch, 31, 17, 16, 15, 14, 2, 1];
+
+    /// <summary>Scenarios the JIT summary must name.</summary>
+    public const int Scenarios = 10;
 
     /// <summary>The child's work (<see cref="ChildProcess.RunProbeIfRequested"/>): the calls on the path <see cref="Variable"/> names.</summary>
     internal static int Run(string requested)
@@ -54,6 +71,9 @@ public static class WarmUpProbe
     private readonly struct LstmCalls;
     private readonly struct LstmProjectionCalls;
     private readonly struct BidirectionalGruCalls;
+    private readonly struct ThreadedElmanLayerCalls;
+    private readonly struct ThreadedLstmCalls;
+    private readonly struct ThreadedBidirectionalGruCalls;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Begin<TScenario>() => Console.Out.Flush();
@@ -100,6 +120,78 @@ public static class WarmUpProbe
         Recurrent<LstmCalls>(path, RecurrentCell.Lstm, Nonlinearity.Tanh, proj: 0, bidirectional: false);
         Recurrent<LstmProjectionCalls>(path, RecurrentCell.Lstm, Nonlinearity.Tanh, proj: 3, bidirectional: false);
         Recurrent<BidirectionalGruCalls>(path, RecurrentCell.Gru, Nonlinearity.Tanh, proj: 0, bidirectional: true);
+        Threaded(path);
+    }
+
+    /// <summary>Two-thread sessions whose sizes reach every threaded path (see the remarks); time-major and batch-first input.</summary>
+    private static void Threaded(SimdPath path)
+    {
+        // The sizes must straddle the library's threshold, or the scenarios would not reach the paths they are for.
+        const long workPerRow = 128L * (160 + 128);
+        if (15 * workPerRow < RnnSimd.Models.ElmanRunner.DefaultParallelStepThreshold || 14 * workPerRow >= RnnSimd.Models.ElmanRunner.DefaultParallelStepThreshold
+            || 16 < 2 * RnnSimd.Threading.BatchSplit.DefaultMinRowsPerThread || 15 >= 2 * RnnSimd.Threading.BatchSplit.DefaultMinRowsPerThread)
+            throw new InvalidOperationException("The threaded probe's batches no longer straddle the thresholds: change ThreadedBatches.");
+        var elman = new ElmanCase(T: ThreadedMaxSteps, B: ThreadedMaxBatch, X: 160, H: 128, Y: 3, Bias: true, Act: Nonlinearity.Tanh,
+            InitialState: false, Scale: 1f, Seed: 11);
+        var d = elman.Data();
+        using (var layer = d.Layer(path))
+        using (var session = layer.CreateSession(ThreadedMaxSteps, ThreadedMaxBatch, threads: 2))
+        {
+            NeverAlone(session.Runner.Pool!);
+            var output = new float[ThreadedMaxSteps * ThreadedMaxBatch * elman.H];
+            var final = new float[ThreadedMaxBatch * elman.H];
+            Calls<ThreadedElmanLayerCalls>(ThreadedBatches, batch =>
+            {
+                session.Reset(batch);
+                session.Step(d.X, final);
+                session.Step(d.X, final);
+                for (int steps = 1; steps <= ThreadedMaxSteps; steps++)
+                    session.Forward(d.X, steps, batch, output, final);
+            });
+            ExpectRowSplits(session.Runner.RowSplitForwards);
+        }
+        // 4·64 gate columns over 80 + 64: the same work per row as the Elman layer's 128 over 160 + 128.
+        ThreadedRecurrent<ThreadedLstmCalls>(path, RecurrentCell.Lstm, bidirectional: false);
+        ThreadedRecurrent<ThreadedBidirectionalGruCalls>(path, RecurrentCell.Gru, bidirectional: true);
+    }
+
+    private static void ThreadedRecurrent<TScenario>(SimdPath path, RecurrentCell cell, bool bidirectional)
+    {
+        var c = new RecurrentCase(cell, Nonlinearity.Tanh, Layers: 2, bidirectional, Bias: true, Proj: 0, T: ThreadedMaxSteps, B: ThreadedMaxBatch,
+            X: 80, H: 64, BatchFirst: false, H0: false, C0: false, Lengths: false, Scale: 1f, Seed: 13);
+        var d = c.Data();
+        using var network = d.Network(path);
+        using var session = network.CreateSession(ThreadedMaxSteps, ThreadedMaxBatch, threads: 2);
+        NeverAlone(session.Runner.Pool!);
+        var output = new float[ThreadedMaxSteps * ThreadedMaxBatch * c.Spec.OutputSize];
+        Calls<TScenario>(ThreadedBatches, batch =>
+        {
+            if (!bidirectional)
+            {
+                session.Reset(batch);
+                session.Step(d.X, output);
+                session.Step(d.X, output);
+            }
+            for (int steps = 1; steps <= ThreadedMaxSteps; steps++)
+            {
+                session.Forward(d.X, steps, batch, output);
+                session.Forward(d.X, steps, batch, output, batchFirst: true);
+            }
+        });
+        if (!bidirectional)
+            ExpectRowSplits(session.Runner.RowSplitForwards);
+    }
+
+    /// <summary>
+    /// No pause after a late call (under an emulator, workers are often late), so that every call
+    /// takes the path its size chooses. Set after the session's warm-up, which it does not change.
+    /// </summary>
+    private static void NeverAlone(RnnSimd.Threading.WorkerPool pool) => pool.Backoff = new RnnSimd.Threading.ContentionBackoff(TimeSpan.Zero);
+
+    private static void ExpectRowSplits(long forwards)
+    {
+        if (forwards == 0)
+            throw new InvalidOperationException("No forward of the threaded probe was split by rows.");
     }
 
     private static void Recurrent<TScenario>(SimdPath path, RecurrentCell cell, Nonlinearity act, int proj, bool bidirectional)
@@ -125,9 +217,13 @@ public static class WarmUpProbe
 
     /// <summary>The session's first calls, at the largest batch, then calls at every batch size, between the markers.</summary>
     private static void Calls<TScenario>(Action<int> calls)
+        => Calls<TScenario>(Enumerable.Range(1, MaxBatch).Reverse().ToArray(), calls);
+
+    /// <summary>The session's first calls, at the first of <paramref name="batches"/>, then calls at the others, between the markers.</summary>
+    private static void Calls<TScenario>(int[] batches, Action<int> calls)
     {
         Begin<TScenario>();
-        for (int batch = MaxBatch; batch >= 1; batch--)
+        foreach (int batch in batches)
             calls(batch);
         End<TScenario>();
     }
