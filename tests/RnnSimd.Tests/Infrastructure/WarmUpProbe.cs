@@ -150,36 +150,8 @@ public static class WarmUpProbe
             });
             ExpectRowSplits(session.Runner.RowSplitForwards);
         }
-        // 4·64 gate columns over 80 + 64: the same work per row as the Elman layer's 128 over 160 + 128.
         ThreadedRecurrent<ThreadedLstmCalls>(path, RecurrentCell.Lstm, bidirectional: false);
         ThreadedRecurrent<ThreadedBidirectionalGruCalls>(path, RecurrentCell.Gru, bidirectional: true);
-    }
-
-    private static void ThreadedRecurrent<TScenario>(SimdPath path, RecurrentCell cell, bool bidirectional)
-    {
-        var c = new RecurrentCase(cell, Nonlinearity.Tanh, Layers: 2, bidirectional, Bias: true, Proj: 0, T: ThreadedMaxSteps, B: ThreadedMaxBatch,
-            X: 80, H: 64, BatchFirst: false, H0: false, C0: false, Lengths: false, Scale: 1f, Seed: 13);
-        var d = c.Data();
-        using var network = d.Network(path);
-        using var session = network.CreateSession(ThreadedMaxSteps, ThreadedMaxBatch, threads: 2);
-        NeverAlone(session.Runner.Pool!);
-        var output = new float[ThreadedMaxSteps * ThreadedMaxBatch * c.Spec.OutputSize];
-        Calls<TScenario>(ThreadedBatches, batch =>
-        {
-            if (!bidirectional)
-            {
-                session.Reset(batch);
-                session.Step(d.X, output);
-                session.Step(d.X, output);
-            }
-            for (int steps = 1; steps <= ThreadedMaxSteps; steps++)
-            {
-                session.Forward(d.X, steps, batch, output);
-                session.Forward(d.X, steps, batch, output, batchFirst: true);
-            }
-        });
-        if (!bidirectional)
-            ExpectRowSplits(session.Runner.RowSplitForwards);
     }
 
     /// <summary>
@@ -195,24 +167,39 @@ public static class WarmUpProbe
     }
 
     private static void Recurrent<TScenario>(SimdPath path, RecurrentCell cell, Nonlinearity act, int proj, bool bidirectional)
+        => Recurrent<TScenario>(path, new RecurrentCase(cell, act, Layers: 2, bidirectional, Bias: true, proj, T: MaxSteps, B: MaxBatch, X: 5, H: 37,
+            BatchFirst: false, H0: false, C0: false, Lengths: false, Scale: 1f, Seed: 7), threads: 1, Enumerable.Range(1, MaxBatch).Reverse().ToArray());
+
+    /// <summary>Two-layer networks on 2 threads: 4·64 gate columns over 80 + 64, the same work per row as the threaded Elman layer's 128 over 160 + 128.</summary>
+    private static void ThreadedRecurrent<TScenario>(SimdPath path, RecurrentCell cell, bool bidirectional)
+        => Recurrent<TScenario>(path, new RecurrentCase(cell, Nonlinearity.Tanh, Layers: 2, bidirectional, Bias: true, Proj: 0, T: ThreadedMaxSteps,
+            B: ThreadedMaxBatch, X: 80, H: 64, BatchFirst: false, H0: false, C0: false, Lengths: false, Scale: 1f, Seed: 13), threads: 2, ThreadedBatches);
+
+    /// <summary>The case's session: Steps (unidirectional networks), then forwards of every length, time-major and batch-first, at each of <paramref name="batches"/>.</summary>
+    private static void Recurrent<TScenario>(SimdPath path, RecurrentCase c, int threads, int[] batches)
     {
-        var c = new RecurrentCase(cell, act, Layers: 2, bidirectional, Bias: true, proj, T: MaxSteps, B: MaxBatch, X: 5, H: 37,
-            BatchFirst: false, H0: false, C0: false, Lengths: false, Scale: 1f, Seed: 7);
         var d = c.Data();
         using var network = d.Network(path);
-        using var session = network.CreateSession(MaxSteps, MaxBatch);
-        var output = new float[MaxSteps * MaxBatch * c.Spec.OutputSize];
-        Calls<TScenario>(batch =>
+        using var session = network.CreateSession(c.T, c.B, threads);
+        if (threads > 1)
+            NeverAlone(session.Runner.Pool!);
+        var output = new float[c.T * c.B * c.Spec.OutputSize];
+        Calls<TScenario>(batches, batch =>
         {
-            if (!bidirectional)
+            if (!c.Bidirectional)
             {
                 session.Reset(batch);
                 session.Step(d.X, output);
                 session.Step(d.X, output);
             }
-            for (int steps = 1; steps <= MaxSteps; steps++)
+            for (int steps = 1; steps <= c.T; steps++)
+            {
                 session.Forward(d.X, steps, batch, output);
+                session.Forward(d.X, steps, batch, output, batchFirst: true);
+            }
         });
+        if (threads > 1 && !c.Bidirectional)
+            ExpectRowSplits(session.Runner.RowSplitForwards);
     }
 
     /// <summary>The session's first calls, at the largest batch, then calls at every batch size, between the markers.</summary>
