@@ -25,6 +25,15 @@ internal sealed class SpinBarrier
         _participants = participants;
         _remaining = participants;
         _spinTicks = (long)(spin.TotalSeconds * Stopwatch.Frequency);
+        // Blocking and waking call into the runtime through stubs that may be compiled at their
+        // first use: use both once here, so that a session's first call whose workers block does
+        // not pay for that. The warm-up probe once saw both stubs compiled inside a two-thread
+        // session's calls (scalar path, whole suite running); 8 later runs did not repeat it.
+        lock (_lock)
+        {
+            Monitor.Wait(_lock, 0);
+            Monitor.PulseAll(_lock);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -142,6 +142,7 @@ public static class WarmUpProbe
             var final = new float[ThreadedMaxBatch * elman.H];
             Calls<ThreadedElmanLayerCalls>(ThreadedBatches, batch =>
             {
+                LetWorkersBlock();
                 session.Reset(batch);
                 session.Step(d.X, final);
                 session.Step(d.X, final);
@@ -159,6 +160,13 @@ public static class WarmUpProbe
     /// takes the path its size chooses. Set after the session's warm-up, which it does not change.
     /// </summary>
     private static void NeverAlone(RnnSimd.Threading.WorkerPool pool) => pool.Backoff = new RnnSimd.Threading.ContentionBackoff(TimeSpan.Zero);
+
+    /// <summary>
+    /// A pause longer than the workers' spin, so that they block and the next call wakes them, as in
+    /// a program that calls now and then: blocking and waking are runtime calls that are compiled at
+    /// their first use.
+    /// </summary>
+    private static void LetWorkersBlock() => Thread.Sleep(5);
 
     private static void ExpectRowSplits(long forwards)
     {
@@ -186,6 +194,8 @@ public static class WarmUpProbe
         var output = new float[c.T * c.B * c.Spec.OutputSize];
         Calls<TScenario>(batches, batch =>
         {
+            if (threads > 1)
+                LetWorkersBlock();
             if (!c.Bidirectional)
             {
                 session.Reset(batch);
