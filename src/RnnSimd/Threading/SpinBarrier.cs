@@ -5,7 +5,9 @@ namespace RnnSimd.Threading;
 
 /// <summary>
 /// A reusable barrier for a fixed set of threads that meet once per time step. Waiters spin first
-/// (a step takes microseconds; waking a blocked thread costs about as much), then block, so that an
+/// (a step takes microseconds; waking a blocked thread costs tens of microseconds or more: on a
+/// two-core Zen 5 virtual machine 33–40 µs for the waker and 80–115 µs until the woken thread
+/// runs, docs/benchmarks.md), then block, so that an
 /// oversubscribed machine, or workers idle between calls, do not burn a core or livelock.
 /// Allocates nothing per use.
 /// </summary>
@@ -25,15 +27,6 @@ internal sealed class SpinBarrier
         _participants = participants;
         _remaining = participants;
         _spinTicks = (long)(spin.TotalSeconds * Stopwatch.Frequency);
-        // Blocking and waking call into the runtime through stubs that may be compiled at their
-        // first use: use both once here, so that a session's first call whose workers block does
-        // not pay for that. The warm-up probe once saw both stubs compiled inside a two-thread
-        // session's calls (scalar path, whole suite running); 8 later runs did not repeat it.
-        lock (_lock)
-        {
-            Monitor.Wait(_lock, 0);
-            Monitor.PulseAll(_lock);
-        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

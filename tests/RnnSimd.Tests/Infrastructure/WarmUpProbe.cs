@@ -28,8 +28,14 @@ public static class WarmUpProbe
     public const int ThreadedMaxBatch = 32;
     public const int ThreadedMaxSteps = 3;
 
-    /// <summary>Each side of each threshold (see the remarks), largest first: split by rows, by hidden units, alone.</summary>
+    /// <summary>
+    /// Largest first: split by rows (31 and 17 in uneven shares), by hidden units (15), alone (14 and
+    /// fewer); each side of each threshold (see the remarks).
+    /// </summary>
     private static readonly int[] ThreadedBatches = [ThreadedMaxBatch, 31, 17, 16, 15, 14, 2, 1];
+
+    /// <summary>The one-thread sessions' calls: every batch size, largest first.</summary>
+    private static readonly int[] AllBatches = Enumerable.Range(1, MaxBatch).Reverse().ToArray();
 
     /// <summary>Scenarios the JIT summary must name.</summary>
     public const int Scenarios = 10;
@@ -126,9 +132,11 @@ public static class WarmUpProbe
     /// <summary>Two-thread sessions whose sizes reach every threaded path (see the remarks); time-major and batch-first input.</summary>
     private static void Threaded(SimdPath path)
     {
-        // The sizes must straddle the library's threshold, or the scenarios would not reach the paths they are for.
+        // The sizes must straddle the library's thresholds, or the scenarios would not reach the paths
+        // they are for. The LSTM's 4·64 gate columns over 80 + 64 are the Elman layer's work per row;
+        // the bidirectional GRU runs a direction per thread at any batch.
         const long workPerRow = 128L * (160 + 128);
-        if (15 * workPerRow < RnnSimd.Models.ElmanRunner.DefaultParallelStepThreshold || 14 * workPerRow >= RnnSimd.Models.ElmanRunner.DefaultParallelStepThreshold
+        if (4L * 64 * (80 + 64) != workPerRow || 15 * workPerRow < RnnSimd.Models.ElmanRunner.DefaultParallelStepThreshold || 14 * workPerRow >= RnnSimd.Models.ElmanRunner.DefaultParallelStepThreshold
             || 16 < 2 * RnnSimd.Threading.BatchSplit.DefaultMinRowsPerThread || 15 >= 2 * RnnSimd.Threading.BatchSplit.DefaultMinRowsPerThread)
             throw new InvalidOperationException("The threaded probe's batches no longer straddle the thresholds: change ThreadedBatches.");
         var elman = new ElmanCase(T: ThreadedMaxSteps, B: ThreadedMaxBatch, X: 160, H: 128, Y: 3, Bias: true, Act: Nonlinearity.Tanh,
@@ -163,8 +171,7 @@ public static class WarmUpProbe
 
     /// <summary>
     /// A pause longer than the workers' spin, so that they block and the next call wakes them, as in
-    /// a program that calls now and then: blocking and waking are runtime calls that are compiled at
-    /// their first use.
+    /// a program that calls now and then: the calls take that path too.
     /// </summary>
     private static void LetWorkersBlock() => Thread.Sleep(5);
 
@@ -176,9 +183,9 @@ public static class WarmUpProbe
 
     private static void Recurrent<TScenario>(SimdPath path, RecurrentCell cell, Nonlinearity act, int proj, bool bidirectional)
         => Recurrent<TScenario>(path, new RecurrentCase(cell, act, Layers: 2, bidirectional, Bias: true, proj, T: MaxSteps, B: MaxBatch, X: 5, H: 37,
-            BatchFirst: false, H0: false, C0: false, Lengths: false, Scale: 1f, Seed: 7), threads: 1, Enumerable.Range(1, MaxBatch).Reverse().ToArray());
+            BatchFirst: false, H0: false, C0: false, Lengths: false, Scale: 1f, Seed: 7), threads: 1, AllBatches);
 
-    /// <summary>Two-layer networks on 2 threads: 4·64 gate columns over 80 + 64, the same work per row as the threaded Elman layer's 128 over 160 + 128.</summary>
+    /// <summary>Two-layer networks on 2 threads, X = 80 and H = 64 (see <see cref="Threaded"/>).</summary>
     private static void ThreadedRecurrent<TScenario>(SimdPath path, RecurrentCell cell, bool bidirectional)
         => Recurrent<TScenario>(path, new RecurrentCase(cell, Nonlinearity.Tanh, Layers: 2, bidirectional, Bias: true, Proj: 0, T: ThreadedMaxSteps,
             B: ThreadedMaxBatch, X: 80, H: 64, BatchFirst: false, H0: false, C0: false, Lengths: false, Scale: 1f, Seed: 13), threads: 2, ThreadedBatches);
@@ -213,8 +220,7 @@ public static class WarmUpProbe
     }
 
     /// <summary>The session's first calls, at the largest batch, then calls at every batch size, between the markers.</summary>
-    private static void Calls<TScenario>(Action<int> calls)
-        => Calls<TScenario>(Enumerable.Range(1, MaxBatch).Reverse().ToArray(), calls);
+    private static void Calls<TScenario>(Action<int> calls) => Calls<TScenario>(AllBatches, calls);
 
     /// <summary>The session's first calls, at the first of <paramref name="batches"/>, then calls at the others, between the markers.</summary>
     private static void Calls<TScenario>(int[] batches, Action<int> calls)
