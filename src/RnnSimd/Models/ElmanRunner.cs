@@ -111,6 +111,7 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
             WarmUpCalls(Math.Max(batch, _minRowsPerThread * Threads));
         }
         RowSplitForwards = 0;
+        ThreadedForwards = 0;
         Reset(default, MaxBatch);
         _pool?.ForgetLateCalls();
     }
@@ -299,7 +300,11 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         if (_pool is null || stepWork < ParallelStepThreshold || (ParallelStepThreshold > 0 && _pool.TakeCallAlone()))
             Execute(0, 1);
         else
+        {
+            if (_job.Kind == JobKind.Forward)
+                ThreadedForwards++;
             _pool.Run();
+        }
     }
 
     /// <summary>
@@ -390,6 +395,9 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
 
     /// <summary>Forwards split by rows since creation (for tests: which path a call took).</summary>
     internal long RowSplitForwards { get; private set; }
+
+    /// <summary>Forwards run on the workers, split by rows or not, since creation (for tests).</summary>
+    internal long ThreadedForwards { get; private set; }
 
     /// <summary>
     /// A threaded forward split by rows (<see cref="BatchSplit"/>): thread <paramref name="index"/>

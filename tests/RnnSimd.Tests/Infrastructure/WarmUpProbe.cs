@@ -157,7 +157,7 @@ public static class WarmUpProbe
                 for (int steps = 1; steps <= ThreadedMaxSteps; steps++)
                     session.Forward(d.X, steps, batch, output, final);
             });
-            ExpectRowSplits(session.Runner.RowSplitForwards);
+            ExpectPaths(session.Runner.ThreadedForwards, session.Runner.RowSplitForwards, bidirectional: false);
         }
         ThreadedRecurrent<ThreadedLstmCalls>(path, RecurrentCell.Lstm, bidirectional: false);
         ThreadedRecurrent<ThreadedBidirectionalGruCalls>(path, RecurrentCell.Gru, bidirectional: true);
@@ -175,10 +175,13 @@ public static class WarmUpProbe
     /// </summary>
     private static void LetWorkersBlock() => Thread.Sleep(5);
 
-    private static void ExpectRowSplits(long forwards)
+    /// <summary>That the calls took the paths the batches were chosen for: forwards split by rows and by hidden units, or (bidirectional) by directions.</summary>
+    private static void ExpectPaths(long threaded, long byRows, bool bidirectional)
     {
-        if (forwards == 0)
-            throw new InvalidOperationException("No forward of the threaded probe was split by rows.");
+        bool reached = bidirectional ? threaded > 0 && byRows == 0 : byRows > 0 && threaded > byRows;
+        if (!reached)
+            throw new InvalidOperationException(
+                $"The threaded probe missed a path: {threaded} forwards on the workers, {byRows} of them split by rows (bidirectional: {bidirectional}).");
     }
 
     private static void Recurrent<TScenario>(SimdPath path, RecurrentCell cell, Nonlinearity act, int proj, bool bidirectional)
@@ -215,8 +218,8 @@ public static class WarmUpProbe
                 session.Forward(d.X, steps, batch, output, batchFirst: true);
             }
         });
-        if (threads > 1 && !c.Bidirectional)
-            ExpectRowSplits(session.Runner.RowSplitForwards);
+        if (threads > 1)
+            ExpectPaths(session.Runner.ThreadedForwards, session.Runner.RowSplitForwards, c.Bidirectional);
     }
 
     /// <summary>The session's first calls, at the largest batch, then calls at every batch size, between the markers.</summary>

@@ -207,6 +207,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             WarmUpCalls(Math.Max(batch, _minRowsPerThread * Threads));
         }
         RowSplitForwards = 0;
+        ThreadedForwards = 0;
         _pool?.ForgetLateCalls();
     }
 
@@ -433,7 +434,11 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             || (ParallelStepThreshold > 0 && _pool.TakeCallAlone()))
             Execute(0, 1);
         else
+        {
+            if (!_job.Step)
+                ThreadedForwards++;
             _pool.Run();
+        }
     }
 
     private int _minRowsPerThread = BatchSplit.DefaultMinRowsPerThread;
@@ -450,6 +455,9 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
 
     /// <summary>Forwards split by rows since creation (for tests: which path a call took).</summary>
     internal long RowSplitForwards { get; private set; }
+
+    /// <summary>Forwards run on the workers (split by rows, hidden units or directions) since creation (for tests).</summary>
+    internal long ThreadedForwards { get; private set; }
 
     /// <summary>
     /// One thread's share of the current job: a direction of every layer (bidirectional on two
