@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using RnnSimd.Kernels;
@@ -73,6 +74,8 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
             if (threads > 1)
             {
                 _claims = new StealableRanges(threads);
+                if (maxBatch <= RowHandoff.MaxValue && maxSequenceLength <= RowHandoff.MaxValue)
+                    _handoff = new RowHandoff();
                 _pool = new WorkerPool(threads, this, "RnnSimd session");
             }
             WarmUp();
@@ -146,10 +149,23 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     /// <summary>The next step's phase in <see cref="_claims"/>: advanced by every forward, so that no range stays open from an earlier step.</summary>
     private int _phase;
 
+    /// <summary>Hands rows over between threads of a forward split by rows; null on one thread or past its limits.</summary>
+    private readonly RowHandoff? _handoff;
+
+    /// <summary>Offers of rows taken in forwards split by rows (for tests).</summary>
+    internal long RowHandoffs => _handoff?.Handoffs ?? 0;
+
+    /// <summary>How long a thread whose rows are done waits for more at least (<see cref="RowHandoff.MinWait"/>); tests lengthen it.</summary>
+    internal TimeSpan RowHandoffWait
+    {
+        get => _handoff?.MinWait ?? TimeSpan.Zero;
+        set => _handoff!.MinWait = value;
+    }
+
     /// <summary>Steps in which a thread computed panels of another's share (for tests).</summary>
     internal long Steals => _claims?.Steals ?? 0;
 
-    /// <summary>Test hook: run by each thread of a threaded forward, with its index (0: the caller), once its share of a step is open to the others and before it takes any of it, e.g. to make it slow.</summary>
+    /// <summary>Test hook: run by each thread of a threaded forward, with its index (0: the caller), before each step: split by hidden units once its share of the step is open to the others and before it takes any of it; split by rows after it has offered rows to a waiting thread, if it did. E.g. to make it slow.</summary>
     internal Action<int>? BeforeThreadStep { get; set; }
 
     /// <summary>More threads than this is a mistake, not a configuration.</summary>
@@ -302,7 +318,10 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         else
         {
             if (_job.Kind == JobKind.Forward)
+            {
                 ThreadedForwards++;
+                _handoff?.Begin(_pool.Count);
+            }
             _pool.Run();
         }
     }
@@ -401,16 +420,46 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
 
     /// <summary>
     /// A threaded forward split by rows (<see cref="BatchSplit"/>): thread <paramref name="index"/>
-    /// runs the whole sequence for its own rows, every panel of every product, and meets the others
-    /// once, before the head.
+    /// runs the whole sequence for its own rows, every panel of every product, then rows that a
+    /// slower thread hands over (<see cref="RowHandoff"/>), and meets the others once, before the
+    /// head.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardRows(in Job job, int index, int count, PanelRange outputPanels)
     {
-        int batch = job.Batch;
         if (index == 0)
             RowSplitForwards++;
-        var (first, rows) = BatchSplit.Share(batch, index, count);
+        var (first, rows) = BatchSplit.Share(job.Batch, index, count);
+        long begun = Stopwatch.GetTimestamp();
+        RunRows(job, index, first, rows, 0);
+        if (_handoff is { } handoff)
+        {
+            handoff.Finished();
+            long stepTicks = (Stopwatch.GetTimestamp() - begun) / job.Steps;
+            while (handoff.WaitForOffer(stepTicks, out first, out rows, out int step))
+            {
+                RunRows(job, index, first, rows, step);
+                handoff.Finished();
+            }
+        }
+        if (job.Output != null)
+        {
+            Barrier(count);
+            _engine.Head(job.Steps * job.Batch, job.Hidden, job.Output, outputPanels);
+        }
+    }
+
+    /// <summary>
+    /// Rows [<paramref name="first"/>, <paramref name="first"/> + <paramref name="rows"/>) from step
+    /// <paramref name="start"/> to the end, their state at step <paramref name="start"/> − 1 (and the
+    /// projection of a block begun before <paramref name="start"/>) already written. Before each
+    /// step, if a thread is waiting for work and the rows split into two shares of at least
+    /// <see cref="MinRowsPerThread"/>, the second share is handed over.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunRows(in Job job, int index, int first, int rows, int start)
+    {
+        int batch = job.Batch;
         int hidden = _weights.HiddenSize;
         int input = _weights.InputSize;
         nint stepSize = (nint)batch * hidden;
@@ -418,22 +467,22 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         var all = new PanelRange(0, _weights.RecurrentWeights.PanelCount);
         int blockSteps = ProjectionBlocks.Steps(_projectionBlockRows, batch, job.Steps);
         float* own = job.Hidden + (nint)first * hidden;
-        float* prev = job.Previous + (nint)first * hidden;
-        for (int t = 0; t < job.Steps; t++)
+        float* prev = start == 0 ? job.Previous + (nint)first * hidden : own + (start - 1) * stepSize;
+        RowHandoff? handoff = _handoff;
+        for (int t = start; t < job.Steps; t++)
         {
+            if (t > start && handoff is not null && rows >= 2 * _minRowsPerThread && handoff.Wanted
+                && handoff.TryOffer(first + rows - rows / 2, rows / 2, t))
+                rows -= rows / 2;
+            BeforeThreadStep?.Invoke(index);
             // This thread's rows of the block's steps: a group of rows per step, each W_ih panel
-            // loaded once for the block.
+            // loaded once for the block. Rows taken mid-block were projected by their giver.
             if (t % blockSteps == 0)
                 _engine.ProjectGroups(Math.Min(blockSteps, job.Steps - t), rows, job.X + t * inputStep + (nint)first * input, inputStep,
                     own + t * stepSize, stepSize, all);
             float* g = own + t * stepSize;
             _engine.Recur(rows, prev, g, g, all, (t & 1) != 0);
             prev = g;
-        }
-        if (job.Output != null)
-        {
-            Barrier(count);
-            _engine.Head(job.Steps * batch, job.Hidden, job.Output, outputPanels);
         }
     }
 

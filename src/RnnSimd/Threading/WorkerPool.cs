@@ -22,7 +22,7 @@ internal interface IParallelWork
 internal sealed class WorkerPool : IDisposable
 {
     /// <summary>Long enough to bridge consecutive steps and back-to-back calls, short enough not to hog a core.</summary>
-    private static readonly TimeSpan Spin = TimeSpan.FromMicroseconds(200);
+    internal static readonly TimeSpan Spin = TimeSpan.FromMicroseconds(200);
 
     /// <summary>
     /// Less waiting than this is never a busy core: waking a blocked worker (the first call after a

@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using RnnSimd.Tests.Generators;
 using RnnSimd.Kernels;
+using RnnSimd.Threading;
 using RnnSimd.Tests.Support;
 
 namespace RnnSimd.Tests.Models;
@@ -94,6 +95,65 @@ public class ThreadCountTests
             Assert.Equal(1, layerSession.Runner.RowSplitForwards);
             Assert.Equal(1, netSession.Runner.RowSplitForwards);
         }, runs: Math.Max(20, Properties.Runs / 4));
+
+    /// <summary>
+    /// Row-split cases in which a thread's share can be halved (four rows or more at the tests'
+    /// minimum of two) over two steps or more, and one thread made slow.
+    /// </summary>
+    private static Arbitrary<((ElmanCase Case, int Threads, int BlockRows) Split, int Slow)> SlowRowSplitCases()
+    {
+        var split = Generators.RowSplitCases.From(Arbitraries.ElmanCases(maxSteps: 5, maxBatch: 9), Gen.Choose(2, 4), Gen.Elements(0, 0, 65),
+            (c, threads, wide) => c with { T = c.T + 1, B = c.B + 4 * threads - 1, H = c.H + wide }, c => c.B);
+        return Arb.From(
+            from p in split.Generator
+            from slow in Gen.Choose(0, p.Threads - 1)
+            select (Split: p, Slow: slow),
+            q => split.Shrinker(q.Split).Select(p => (p, Math.Min(q.Slow, p.Threads - 1))));
+    }
+
+    /// <summary>
+    /// A thread made slow at every step of a forward split by rows hands half of its rows to a
+    /// thread that has finished its own, from its next step on (and that one may hand on half
+    /// again): the bits stay those of one thread, for the layer and the network's head.
+    /// </summary>
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Rows_left_by_a_slow_thread_are_handed_over_with_the_same_bits(SimdPath path) =>
+        Properties.Check(SlowRowSplitCases(), q =>
+        {
+            var ((c, threads, blockRows), slow) = q;
+            var d = c.Data();
+            using var layer = d.Layer(path);
+            using var net = d.Network(path);
+            var (output1, final1, _) = RunLayer(layer, d, 1);
+            var (outputs1, _) = RunNetwork(net, d, 1);
+
+            using var layerSession = layer.CreateSession(c.T, c.B, threads);
+            using var netSession = net.CreateSession(c.T, c.B, threads);
+            foreach (var runner in new[] { layerSession.Runner, netSession.Runner })
+            {
+                runner.ParallelStepThreshold = 0;
+                runner.MinRowsPerThread = 2;
+                runner.ProjectionBlockRows = blockRows;
+                // The threads done wait for the slow one's next step, however long its sleep.
+                runner.RowHandoffWait = TimeSpan.FromSeconds(30);
+                runner.BeforeThreadStep = SlowThreadCases.Sleeper(slow);
+            }
+            var output = new float[c.T * c.B * c.H];
+            var final = new float[c.B * c.H];
+            layerSession.Forward(d.X, c.T, c.B, output, final, d.InitialState);
+            Expect.BitIdentical(output, output1, $"layer output, batch split over {threads} threads, thread {slow} slow");
+            Expect.BitIdentical(final, final1, $"layer finalState, batch split over {threads} threads, thread {slow} slow");
+            var outputs = new float[c.T * c.B * c.Y];
+            netSession.Forward(d.X, c.T, c.B, outputs, new float[c.B * c.H], d.InitialState);
+            Expect.BitIdentical(outputs, outputs1, $"network outputs, batch split over {threads} threads, thread {slow} slow");
+            Assert.Equal(1, layerSession.Runner.RowSplitForwards);
+            if (BatchSplit.Share(c.B, slow, threads).Rows >= 4 && c.T >= 2)
+            {
+                Assert.True(layerSession.Runner.RowHandoffs >= 1, $"layer: no rows handed over by the slow thread {slow} of {threads}");
+                Assert.True(netSession.Runner.RowHandoffs >= 1, $"network: no rows handed over by the slow thread {slow} of {threads}");
+            }
+        }, runs: Math.Max(10, Properties.Runs / 8));
 
     [Fact]
     public void A_forward_splits_the_batch_from_eight_rows_per_thread()

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace RnnSimd.Threading;
+
+/// <summary>
+/// Rebalances a forward split by rows (<see cref="BatchSplit"/>) while it runs: a thread that has
+/// finished its rows waits a while for more; a thread still running sees that before its next step
+/// and hands over half of its rows, from that step on. One offer at a time; allocates nothing.
+/// </summary>
+/// <remarks>
+/// <para>Why: a call split by rows lasts as long as its slower thread, and on a shared host one
+/// core is at times 15–20% slower than the other for hundreds of calls (measured on a two-core
+/// Zen 5 virtual machine: Elman S4's two halves took 3.3–3.4 and 4.0–4.1 ms). Shares sized to
+/// each core's speed in advance lost more to the tiles' granularity than they gained; handing over
+/// what is left when the faster thread is done costs one compare-and-swap, and nothing when the
+/// threads finish together. Rows are independent sequences, so the thread that takes them needs
+/// only their state at that step, which the giver wrote before its offer (the compare-and-swap
+/// publishes it).</para>
+/// <para>No offer is lost: an offer is posted only by a thread that is running rows, and every
+/// thread, once its rows are done, takes whatever offer is up before it stops waiting, so the
+/// poster takes back its own offer if no one else did. A waiting thread gives up after
+/// a while (the others may have too few rows left to give, or be descheduled) and goes on to
+/// the pool's barrier, which blocks.</para>
+/// </remarks>
+internal sealed class RowHandoff
+{
+    /// <summary>Rows and steps are packed in 21 bits each: sessions past that do not hand over.</summary>
+    public const int MaxValue = (1 << 21) - 1;
+
+    private const int Bits = 21;
+    private const long Mask = (1L << Bits) - 1;
+
+    /// <summary>The offer and the counts on their own cache lines, away from the session's fields.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct Shared
+    {
+        /// <summary>0, or an offer: first row, rows, first step, each + 0 in 21 bits, with bit 63 set.</summary>
+        [FieldOffset(64)] public long Offer;
+        /// <summary>Threads waiting for an offer.</summary>
+        [FieldOffset(72)] public int Idle;
+        /// <summary>Threads running rows (their own or taken).</summary>
+        [FieldOffset(76)] public int Busy;
+    }
+
+    private readonly Shared[] _shared = new Shared[1];
+    private long _minWaitTicks = Ticks(WorkerPool.Spin);
+    private long _handoffs;
+
+    /// <summary>
+    /// The least a thread waits for an offer: the pool's spin. It waits two of its own steps if
+    /// that is longer, since the thread that may offer does so only between steps.
+    /// </summary>
+    public TimeSpan MinWait
+    {
+        get => TimeSpan.FromSeconds((double)_minWaitTicks / Stopwatch.Frequency);
+        set => _minWaitTicks = Ticks(value);
+    }
+
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>Offers taken since creation (for tests).</summary>
+    public long Handoffs => Interlocked.Read(ref _handoffs);
+
+    /// <summary>Before the threads start a forward: <paramref name="threads"/> threads running their rows, no offer.</summary>
+    public void Begin(int threads)
+    {
+        ref Shared s = ref _shared[0];
+        s.Offer = 0;
+        s.Idle = 0;
+        Volatile.Write(ref s.Busy, threads);
+    }
+
+    /// <summary>Whether a thread is waiting and no offer is up: read by running threads before each step.</summary>
+    public bool Wanted
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            ref Shared s = ref _shared[0];
+            return Volatile.Read(ref s.Idle) > 0 && Volatile.Read(ref s.Offer) == 0;
+        }
+    }
+
+    /// <summary>
+    /// Offers rows [<paramref name="first"/>, <paramref name="first"/> + <paramref name="rows"/>)
+    /// from step <paramref name="step"/> on. On success the caller no longer runs them; everything
+    /// it wrote before is visible to the thread that takes them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryOffer(int first, int rows, int step)
+    {
+        long offer = long.MinValue | ((long)first << (2 * Bits)) | ((long)rows << Bits) | (uint)step;
+        return Interlocked.CompareExchange(ref _shared[0].Offer, offer, 0) == 0;
+    }
+
+    /// <summary>A thread is done with the rows it was running.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Finished() => Interlocked.Decrement(ref _shared[0].Busy);
+
+    /// <summary>
+    /// Called by a thread whose rows are done: waits for an offer while another thread is running
+    /// rows, at most <see cref="MinWait"/> or two of <paramref name="stepTicks"/> (its own time per
+    /// step, in <see cref="Stopwatch"/> ticks). True with the rows taken, which count as running
+    /// until <see cref="Finished"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool WaitForOffer(long stepTicks, out int first, out int rows, out int step)
+    {
+        ref Shared s = ref _shared[0];
+        if (TryTake(ref s, out first, out rows, out step))
+            return true;
+        Interlocked.Increment(ref s.Idle);
+        long deadline = Stopwatch.GetTimestamp() + Math.Max(_minWaitTicks, 2 * stepTicks);
+        int spins = 0;
+        while (true)
+        {
+            if (TryTake(ref s, out first, out rows, out step))
+            {
+                Interlocked.Decrement(ref s.Idle);
+                return true;
+            }
+            if (Volatile.Read(ref s.Busy) == 0 || ((++spins & 63) == 0 && Stopwatch.GetTimestamp() > deadline))
+                break;
+            Thread.SpinWait(8);
+        }
+        Interlocked.Decrement(ref s.Idle);
+        // An offer posted after the last look is taken here or, at the latest, by its poster.
+        return TryTake(ref s, out first, out rows, out step);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryTake(ref Shared s, out int first, out int rows, out int step)
+    {
+        long offer = Volatile.Read(ref s.Offer);
+        if (offer == 0 || Interlocked.CompareExchange(ref s.Offer, 0, offer) != offer)
+        {
+            first = rows = step = 0;
+            return false;
+        }
+        Interlocked.Increment(ref s.Busy);
+        Interlocked.Increment(ref _handoffs);
+        first = (int)((offer >> (2 * Bits)) & Mask);
+        rows = (int)((offer >> Bits) & Mask);
+        step = (int)(offer & Mask);
+        return true;
+    }
+}
