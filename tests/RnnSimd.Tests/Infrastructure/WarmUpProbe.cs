@@ -38,7 +38,7 @@ public static class WarmUpProbe
     private static readonly int[] AllBatches = Enumerable.Range(1, MaxBatch).Reverse().ToArray();
 
     /// <summary>Scenarios the JIT summary must name.</summary>
-    public const int Scenarios = 10;
+    public const int Scenarios = 11;
 
     /// <summary>The child's work (<see cref="ChildProcess.RunProbeIfRequested"/>): the calls on the path <see cref="Variable"/> names.</summary>
     internal static int Run(string requested)
@@ -78,6 +78,7 @@ public static class WarmUpProbe
     private readonly struct LstmProjectionCalls;
     private readonly struct BidirectionalGruCalls;
     private readonly struct ThreadedElmanLayerCalls;
+    private readonly struct ThreadedElmanHandoffCalls;
     private readonly struct ThreadedLstmCalls;
     private readonly struct ThreadedBidirectionalGruCalls;
 
@@ -158,6 +159,23 @@ public static class WarmUpProbe
                     session.Forward(d.X, steps, batch, output, final);
             });
             ExpectPaths(session.Runner.ThreadedForwards, session.Runner.RowSplitForwards, bidirectional: false);
+
+            // The worker slow at every step, the caller waiting for it: rows change threads mid-call.
+            Action<int> slowWorker = index =>
+            {
+                if (index == 1)
+                    Thread.Sleep(1);
+            };
+            slowWorker(0);
+            session.Runner.BeforeThreadStep = slowWorker;
+            session.Runner.RowHandoffWait = TimeSpan.FromSeconds(10);
+            Calls<ThreadedElmanHandoffCalls>([ThreadedMaxBatch, 31, 17], batch =>
+            {
+                LetWorkersBlock();
+                session.Forward(d.X, ThreadedMaxSteps, batch, output, final);
+            });
+            if (session.Runner.RowHandoffs == 0)
+                throw new InvalidOperationException("The threaded probe's slow worker handed no rows over.");
         }
         ThreadedRecurrent<ThreadedLstmCalls>(path, RecurrentCell.Lstm, bidirectional: false);
         ThreadedRecurrent<ThreadedBidirectionalGruCalls>(path, RecurrentCell.Gru, bidirectional: true);

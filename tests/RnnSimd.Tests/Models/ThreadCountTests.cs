@@ -229,6 +229,21 @@ public class ThreadCountTests
         var rowFinal = new float[rowCase.B * rowCase.H];
         Allocation.AssertNoneOnAnyThread(() => rowSession.Forward(rowData.X, rowCase.T, rowCase.B, rowOutputs, rowFinal, rowData.InitialState),
             "threaded network split by rows");
+
+        // And with rows handed over by a slow thread.
+        var slowCase = c with { B = 12 };
+        var slowData = slowCase.Data();
+        using var slowNet = slowData.Network(path);
+        using var slowSession = slowNet.CreateSession(slowCase.T, slowCase.B, threads: 3);
+        slowSession.Runner.ParallelStepThreshold = 0;
+        slowSession.Runner.MinRowsPerThread = 2;
+        slowSession.Runner.RowHandoffWait = TimeSpan.FromSeconds(30);
+        slowSession.Runner.BeforeThreadStep = SlowThreadCases.Sleeper(2);
+        var slowOutputs = new float[slowCase.T * slowCase.B * slowCase.Y];
+        var slowFinal = new float[slowCase.B * slowCase.H];
+        Allocation.AssertNoneOnAnyThread(() => slowSession.Forward(slowData.X, slowCase.T, slowCase.B, slowOutputs, slowFinal, slowData.InitialState),
+            "threaded network split by rows, rows handed over");
+        Assert.True(slowSession.Runner.RowHandoffs > 0, "no rows handed over by the slow thread");
     }
 
     [Fact]
