@@ -115,6 +115,7 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         }
         RowSplitForwards = 0;
         ThreadedForwards = 0;
+        _handoff?.ForgetHandoffs();
         Reset(default, MaxBatch);
         _pool?.ForgetLateCalls();
     }

@@ -60,8 +60,11 @@ internal sealed class RowHandoff
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
-    /// <summary>Offers taken since creation (for tests).</summary>
+    /// <summary>Offers taken since creation or <see cref="ForgetHandoffs"/> (for tests).</summary>
     public long Handoffs => Interlocked.Read(ref _handoffs);
+
+    /// <summary>Forgets the offers taken so far: after a session's warm-up.</summary>
+    public void ForgetHandoffs() => Interlocked.Exchange(ref _handoffs, 0);
 
     /// <summary>Before the threads start a forward: <paramref name="threads"/> threads running their rows, no offer.</summary>
     public void Begin(int threads)

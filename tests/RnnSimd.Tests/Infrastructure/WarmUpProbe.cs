@@ -38,7 +38,7 @@ public static class WarmUpProbe
     private static readonly int[] AllBatches = Enumerable.Range(1, MaxBatch).Reverse().ToArray();
 
     /// <summary>Scenarios the JIT summary must name.</summary>
-    public const int Scenarios = 11;
+    public const int Scenarios = 12;
 
     /// <summary>The child's work (<see cref="ChildProcess.RunProbeIfRequested"/>): the calls on the path <see cref="Variable"/> names.</summary>
     internal static int Run(string requested)
@@ -80,6 +80,7 @@ public static class WarmUpProbe
     private readonly struct ThreadedElmanLayerCalls;
     private readonly struct ThreadedElmanHandoffCalls;
     private readonly struct ThreadedLstmCalls;
+    private readonly struct ThreadedLstmHandoffCalls;
     private readonly struct ThreadedBidirectionalGruCalls;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -161,13 +162,7 @@ public static class WarmUpProbe
             ExpectPaths(session.Runner.ThreadedForwards, session.Runner.RowSplitForwards, bidirectional: false);
 
             // The worker slow at every step, the caller waiting for it: rows change threads mid-call.
-            Action<int> slowWorker = index =>
-            {
-                if (index == 1)
-                    Thread.Sleep(1);
-            };
-            slowWorker(0);
-            session.Runner.BeforeThreadStep = slowWorker;
+            session.Runner.BeforeThreadStep = SlowWorker;
             session.Runner.RowHandoffWait = TimeSpan.FromSeconds(10);
             Calls<ThreadedElmanHandoffCalls>([ThreadedMaxBatch, 31, 17], batch =>
             {
@@ -179,6 +174,32 @@ public static class WarmUpProbe
         }
         ThreadedRecurrent<ThreadedLstmCalls>(path, RecurrentCell.Lstm, bidirectional: false);
         ThreadedRecurrent<ThreadedBidirectionalGruCalls>(path, RecurrentCell.Gru, bidirectional: true);
+
+        // A two-layer LSTM whose worker is slow: rows change threads in the last layer.
+        var lstm = new RecurrentCase(RecurrentCell.Lstm, Nonlinearity.Tanh, Layers: 2, Bidirectional: false, Bias: true, Proj: 0, T: ThreadedMaxSteps,
+            B: ThreadedMaxBatch, X: 80, H: 64, BatchFirst: false, H0: false, C0: false, Lengths: false, Scale: 1f, Seed: 17);
+        var ld = lstm.Data();
+        using var network = ld.Network(path);
+        using var lstmSession = network.CreateSession(lstm.T, lstm.B, threads: 2);
+        NeverAlone(lstmSession.Runner.Pool!);
+        lstmSession.Runner.BeforeThreadStep = SlowWorker;
+        lstmSession.Runner.RowHandoffWait = TimeSpan.FromSeconds(10);
+        var lstmOutput = new float[lstm.T * lstm.B * lstm.Spec.OutputSize];
+        Calls<ThreadedLstmHandoffCalls>([ThreadedMaxBatch, 31, 17], batch =>
+        {
+            LetWorkersBlock();
+            lstmSession.Forward(ld.X, ThreadedMaxSteps, batch, lstmOutput);
+            lstmSession.Forward(ld.X, ThreadedMaxSteps, batch, lstmOutput, batchFirst: true);
+        });
+        if (lstmSession.Runner.RowHandoffs == 0)
+            throw new InvalidOperationException("The threaded probe's slow LSTM worker handed no rows over.");
+    }
+
+    /// <summary>A step hook that makes the worker (thread 1) slow at every step, so that the caller waits for its rows.</summary>
+    private static void SlowWorker(int index)
+    {
+        if (index == 1)
+            Thread.Sleep(1);
     }
 
     /// <summary>

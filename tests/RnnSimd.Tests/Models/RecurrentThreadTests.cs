@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using RnnSimd.Kernels;
+using RnnSimd.Threading;
 using RnnSimd.Models;
 using RnnSimd.Tests.Generators;
 using RnnSimd.Tests.Support;
@@ -71,6 +72,50 @@ public class RecurrentThreadTests
             Expect.BitIdentical(many.FinalHidden, one.FinalHidden, $"h_n, batch split over {threads} threads");
             Expect.BitIdentical(many.FinalCell, one.FinalCell, $"c_n, batch split over {threads} threads");
         }, runs: Math.Max(20, Properties.Runs / 4));
+
+    /// <summary>
+    /// Row-split cases in which a thread's share can be halved (four rows or more at the tests'
+    /// minimum of two), and one thread made slow.
+    /// </summary>
+    private static Arbitrary<((RecurrentCase Case, int Threads, int BlockRows) Split, int Slow)> SlowRowSplitCases()
+    {
+        var split = Generators.RowSplitCases.From(RecurrentCase.Arbitrary(maxSteps: 4, maxBatch: 5, maxSize: 24), Gen.Choose(2, 3), Gen.Elements(0, 0, 40),
+            (c, threads, wide) => c with { B = c.B + 4 * threads - 1, H = c.H + wide }, c => c.B);
+        return Arb.From(
+            from p in split.Generator
+            from slow in Gen.Choose(0, p.Threads - 1)
+            select (Split: p, Slow: slow),
+            q => split.Shrinker(q.Split).Select(p => (p, Math.Min(q.Slow, p.Threads - 1))));
+    }
+
+    /// <summary>
+    /// A thread made slow at every step of a forward split by rows hands half of its rows to a
+    /// thread that has finished, in the last layer and direction, from its next step on: the bits
+    /// stay those of one thread (lengths, batch-first input, initial states and proj_size included).
+    /// </summary>
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Rows_left_by_a_slow_thread_are_handed_over_with_the_same_bits(SimdPath path) =>
+        Properties.Check(SlowRowSplitCases(), q =>
+        {
+            var ((c, threads, blockRows), slow) = q;
+            var d = c.Data();
+            using var network = d.Network(path);
+            var one = Run(network, d, 1);
+            using var session = Session(network, d, threads, blockRows);
+            session.Runner.MinRowsPerThread = 2;
+            // The threads done wait for the slow one's next step, however long its sleep.
+            session.Runner.RowHandoffWait = TimeSpan.FromSeconds(30);
+            session.Runner.BeforeThreadStep = SlowThreadCases.Sleeper(slow);
+            bool byRows = !(c.Bidirectional && threads == 2);
+            var many = RecurrentNetworkPropertyTests.Run(d, session);
+            Expect.BitIdentical(many.Output, one.Output, $"output, batch split over {threads} threads, thread {slow} slow");
+            Expect.BitIdentical(many.FinalHidden, one.FinalHidden, $"h_n, batch split over {threads} threads, thread {slow} slow");
+            Expect.BitIdentical(many.FinalCell, one.FinalCell, $"c_n, batch split over {threads} threads, thread {slow} slow");
+            int longest = d.LengthsOrNull?.Max() ?? c.T;
+            if (byRows && BatchSplit.Share(c.B, slow, threads).Rows >= 4 && longest >= 2)
+                Assert.True(session.Runner.RowHandoffs >= 1, $"no rows handed over by the slow thread {slow} of {threads}");
+        }, runs: Math.Max(10, Properties.Runs / 8));
 
     [Fact]
     public void A_forward_splits_the_batch_from_eight_rows_per_thread()
@@ -191,19 +236,23 @@ public class RecurrentThreadTests
             }
             Allocation.AssertNoneOnAnyThread(Call, $"{cell}");
 
-            // The same forward with the batch split by rows.
-            var rowCase = c with { B = 6, Bidirectional = false };
+            // The same forward with the batch split by rows, one thread slow: rows change threads.
+            var rowCase = c with { B = 12, Bidirectional = false };
             var rowData = rowCase.Data();
             using var rowNetwork = rowData.Network(path);
             using var rowSession = rowNetwork.CreateSession(rowCase.T, rowCase.B, threads: 3);
             rowSession.Runner.ParallelStepThreshold = 0;
             rowSession.Runner.MinRowsPerThread = 2;
+            rowSession.Runner.RowHandoffWait = TimeSpan.FromSeconds(30);
+            rowSession.Runner.BeforeThreadStep = SlowThreadCases.Sleeper(2);
             var rowOutput = new float[rowCase.T * rowCase.B * spec.OutputSize];
             var rowHn = new float[rowCase.Spec.StateCount * rowCase.B * spec.HiddenOutputSize];
             var rowCn = spec.HasCellState ? new float[rowCase.Spec.StateCount * rowCase.B * c.H] : [];
             Allocation.AssertNoneOnAnyThread(
                 () => rowSession.Forward(rowData.X, rowCase.T, rowCase.B, rowOutput, rowHn, rowCn, rowData.InitialHidden, rowData.InitialCell, rowData.Lengths),
                 $"{cell} split by rows");
+            if ((rowData.LengthsOrNull?.Max() ?? rowCase.T) >= 2)
+                Assert.True(rowSession.Runner.RowHandoffs > 0, $"{cell}: no rows handed over by the slow thread");
         }
     }
 }

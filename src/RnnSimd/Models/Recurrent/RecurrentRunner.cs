@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using RnnSimd.Kernels;
@@ -76,8 +77,25 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     /// <summary>Steps in which a thread computed chunks of another's share (for tests).</summary>
     internal long Steals => _claims?.Steals ?? 0;
 
-    /// <summary>Test hook: run by each thread of a threaded forward step, with its index (0: the caller), once its share is open to the others and before it takes any of it.</summary>
+    /// <summary>
+    /// Test hook: run by each thread of a threaded forward step, with its index (0: the caller): split
+    /// by hidden units once its share is open to the others and before it takes any of it; split by
+    /// rows, in the last pass only, after it has offered rows to a waiting thread, if it did.
+    /// </summary>
     internal Action<int>? BeforeThreadStep { get; set; }
+
+    /// <summary>Hands rows over between threads in the last pass of a forward split by rows; null on one thread or past its limits.</summary>
+    private readonly RowHandoff? _handoff;
+
+    /// <summary>Offers of rows taken in forwards split by rows (for tests).</summary>
+    internal long RowHandoffs => _handoff?.Handoffs ?? 0;
+
+    /// <summary>How long a thread whose rows are done waits for more at least (<see cref="RowHandoff.MinWait"/>); tests lengthen it.</summary>
+    internal TimeSpan RowHandoffWait
+    {
+        get => _handoff?.MinWait ?? TimeSpan.Zero;
+        set => _handoff!.MinWait = value;
+    }
     private readonly CallGuard _guard = new();
 
     private readonly struct Job(bool step, int steps, int longest, int batch, bool batchFirst, float* x, float* output,
@@ -167,6 +185,8 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             if (threads > 1)
             {
                 _claims = new StealableRanges(threads);
+                if (maxBatch <= RowHandoff.MaxValue && maxSequenceLength <= RowHandoff.MaxValue)
+                    _handoff = new RowHandoff();
                 _pool = new WorkerPool(threads, this, "RnnSimd session");
             }
             WarmUp();
@@ -208,6 +228,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         }
         RowSplitForwards = 0;
         ThreadedForwards = 0;
+        _handoff?.ForgetHandoffs();
         _pool?.ForgetLateCalls();
     }
 
@@ -436,7 +457,10 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         else
         {
             if (!_job.Step)
+            {
                 ThreadedForwards++;
+                _handoff?.Begin(_pool.Count);
+            }
             _pool.Run();
         }
     }
@@ -491,15 +515,29 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             if (index == 0)
                 RowSplitForwards++;
             var (first, rows) = BatchSplit.Share(job.Batch, index, count);
-            for (int layer = 0; layer < _spec.NumLayers; layer++)
+            int lastLayer = _spec.NumLayers - 1, lastDirection = _spec.Directions - 1;
+            long begun = Stopwatch.GetTimestamp();
+            for (int layer = 0; layer <= lastLayer; layer++)
             {
-                for (int direction = 0; direction < _spec.Directions; direction++)
-                    RunPass(job, layer, direction, index: 0, count: 1, _passes[0], first, rows);
+                // Rows change threads only in the last pass, which no other pass follows (RowHandoff).
+                for (int direction = 0; direction <= lastDirection; direction++)
+                    RunPass(job, layer, direction, index: 0, count: 1, _passes[0], first, rows, 0,
+                        layer == lastLayer && direction == lastDirection ? index : -1);
                 // The threads share the projection block buffer, each in its own rows, which the
                 // first layer of batch-first input lays out by row, the others by step: they must
                 // all have left the first layer before any writes the second's.
                 if (layer == 0 && job.BatchFirst && _spec.NumLayers > 1)
                     Barrier(count);
+            }
+            if (_handoff is { } handoff)
+            {
+                handoff.Finished();
+                long stepTicks = (Stopwatch.GetTimestamp() - begun) / ((long)job.Longest * _spec.NumLayers * _spec.Directions);
+                while (handoff.WaitForOffer(stepTicks, out first, out rows, out int step))
+                {
+                    RunPass(job, lastLayer, lastDirection, index: 0, count: 1, _passes[0], first, rows, step, index);
+                    handoff.Finished();
+                }
             }
             return;
         }
@@ -521,8 +559,17 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         public float* Row(int t, int b) => Data + (t * (nint)TimeStride + b * (nint)BatchStride) * RowLength;
     }
 
+    /// <summary>
+    /// One layer and direction over rows [<paramref name="first"/>, <paramref name="first"/> +
+    /// <paramref name="rows"/>) of every step, or from step <paramref name="start"/> on (rows taken
+    /// from another thread, their state at the step before and the current block's projection
+    /// already written). With <paramref name="handoffThread"/> ≥ 0 (the last pass of a forward split
+    /// by rows, run by that thread), the second half of the rows is handed to a waiting thread
+    /// before a step if both halves keep at least <see cref="MinRowsPerThread"/> (<see cref="RowHandoff"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RunPass(in Job job, int layer, int direction, int index, int count, PassBuffers buffers, int first, int rows)
+    private void RunPass(in Job job, int layer, int direction, int index, int count, PassBuffers buffers, int first, int rows,
+        int start = 0, int handoffThread = -1)
     {
         RecurrentSpec spec = _spec;
         int batch = job.Batch;
@@ -534,7 +581,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         int hOut = spec.HiddenOutputSize;
         int columns = _layout.Columns;
 
-        if (index == 0)
+        if (index == 0 && start == 0)
             InitializeState(job, state, Address(buffers.HA), Address(buffers.Cell), first, rows);
         Barrier(count);
 
@@ -554,9 +601,13 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         var chunks = PanelRange.Share(_layout.Chunks, index, count);
         var panels = new PanelRange(chunks.Start * _layout.Gates, chunks.End * _layout.Gates);
 
-        float* previous = Address(buffers.HA);
-        float* next = Address(buffers.HB);
-        int blockStart = 0;
+        // The state alternates between the two buffers, HA holding it before even steps.
+        float* previous = Address((start & 1) == 0 ? buffers.HA : buffers.HB);
+        float* next = Address((start & 1) == 0 ? buffers.HB : buffers.HA);
+        // The block that holds step start, when rows are taken mid-block (its projection is written).
+        int blockFirst = start - start % blockSteps;
+        int blockStart = direction == 0 ? blockFirst : longest - blockFirst - Math.Min(blockSteps, longest - blockFirst);
+        RowHandoff? handoff = handoffThread >= 0 ? _handoff : null;
         // Shares are taken by other threads only on several threads (count 1: a call alone, or a
         // direction of its own). A share opens once its owner's projection of the step's block is
         // written; within a block, already before the barrier that ends the step before, so that
@@ -564,9 +615,15 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         // the next block would overwrite the rows a thread may still be reading.
         StealableRanges? claims = count > 1 ? _claims : null;
         int phase = job.Phase + state * longest;
-        for (int s = 0; s < longest; s++)
+        for (int s = start; s < longest; s++)
         {
             int t = direction == 0 ? s : longest - 1 - s;
+            if (handoff is not null)
+            {
+                if (s > start && rows >= 2 * _minRowsPerThread && handoff.Wanted && handoff.TryOffer(first + rows - rows / 2, rows / 2, s))
+                    rows -= rows / 2;
+                BeforeThreadStep?.Invoke(handoffThread);
+            }
             if (s % blockSteps == 0)
             {
                 // The next block: times [blockStart, +length), taken in the direction's order. Each
