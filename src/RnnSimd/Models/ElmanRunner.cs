@@ -156,11 +156,14 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     /// <summary>Offers of rows taken in forwards split by rows (for tests).</summary>
     internal long RowHandoffs => _handoff?.Handoffs ?? 0;
 
+    /// <summary>Whether a thread is waiting for rows to take over (for tests' step hooks).</summary>
+    internal bool ThreadWaitingForRows => _handoff is { Waiting: true };
+
     /// <summary>How long a thread whose rows are done waits for more at least (<see cref="RowHandoff.MinWait"/>); tests lengthen it.</summary>
     internal TimeSpan RowHandoffWait
     {
         get => _handoff?.MinWait ?? TimeSpan.Zero;
-        set => _handoff!.MinWait = value;
+        set => (_handoff ?? throw new InvalidOperationException("This session hands no rows over.")).MinWait = value;
     }
 
     /// <summary>Steps in which a thread computed panels of another's share (for tests).</summary>
@@ -436,12 +439,17 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         if (_handoff is { } handoff)
         {
             handoff.Finished();
-            long stepTicks = (Stopwatch.GetTimestamp() - begun) / job.Steps;
-            while (handoff.WaitForOffer(stepTicks, out first, out rows, out int step))
+            long waitFrom = Stopwatch.GetTimestamp();
+            // The others offer between steps: two of this thread's steps are long enough to reach one.
+            long wait = 2 * ((waitFrom - begun) / job.Steps);
+            while (handoff.WaitForOffer(wait, out first, out rows, out int step))
             {
+                _pool!.AddCallerWait(Stopwatch.GetTimestamp() - waitFrom);
                 RunRows(job, index, first, rows, step);
                 handoff.Finished();
+                waitFrom = Stopwatch.GetTimestamp();
             }
+            _pool!.AddCallerWait(Stopwatch.GetTimestamp() - waitFrom);
         }
         if (job.Output != null)
         {

@@ -25,8 +25,8 @@ namespace RnnSimd.Threading;
 /// <para>Every row is computed as in a one-thread call (a row's result does not depend on the rows
 /// beside it, see PackedGemm), so the bits are the same, provided each thread has at least two
 /// rows: a single row takes the matrix–vector tile, whose descending steps reverse k.</para>
-/// <para>An Elman forward rebalances its shares while it runs (<see cref="RowHandoff"/>): halves
-/// handed over keep at least the minimum too.</para>
+/// <para>Shares are rebalanced while a forward runs (<see cref="RowHandoff"/>; GRU, LSTM and RNN
+/// forwards in their last pass): halves handed over keep at least the minimum too.</para>
 /// </remarks>
 internal static class BatchSplit
 {

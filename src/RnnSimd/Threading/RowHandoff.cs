@@ -22,7 +22,9 @@ namespace RnnSimd.Threading;
 /// thread, once its rows are done, takes whatever offer is up before it stops waiting, so the
 /// poster takes back its own offer if no one else did. A waiting thread gives up after
 /// a while (the others may have too few rows left to give, or be descheduled) and goes on to
-/// the pool's barrier, which blocks.</para>
+/// the pool's barrier, which blocks. A thread that gives up just as another posts leaves the
+/// offer to its poster, which then runs both halves itself: correct, only slower, and rare (it
+/// takes a give-up inside the few nanoseconds between a poster's look and its post).</para>
 /// </remarks>
 internal sealed class RowHandoff
 {
@@ -49,8 +51,8 @@ internal sealed class RowHandoff
     private long _handoffs;
 
     /// <summary>
-    /// The least a thread waits for an offer: the pool's spin. It waits two of its own steps if
-    /// that is longer, since the thread that may offer does so only between steps.
+    /// The least a thread waits for an offer: the pool's spin. Callers pass a longer wait where the
+    /// thread that may offer is further away from its next chance to (see <see cref="WaitForOffer"/>).
     /// </summary>
     public TimeSpan MinWait
     {
@@ -74,6 +76,9 @@ internal sealed class RowHandoff
         s.Idle = 0;
         Volatile.Write(ref s.Busy, threads);
     }
+
+    /// <summary>Whether a thread is waiting for an offer (for tests).</summary>
+    public bool Waiting => Volatile.Read(ref _shared[0].Idle) > 0;
 
     /// <summary>Whether a thread is waiting and no offer is up: read by running threads before each step.</summary>
     public bool Wanted
@@ -104,18 +109,24 @@ internal sealed class RowHandoff
 
     /// <summary>
     /// Called by a thread whose rows are done: waits for an offer while another thread is running
-    /// rows, at most <see cref="MinWait"/> or two of <paramref name="stepTicks"/> (its own time per
-    /// step, in <see cref="Stopwatch"/> ticks). True with the rows taken, which count as running
-    /// until <see cref="Finished"/>.
+    /// rows, for <paramref name="waitTicks"/> (<see cref="Stopwatch"/> ticks) or <see cref="MinWait"/>,
+    /// whichever is longer, spinning: the wait is bounded, and a thread that blocked would take
+    /// tens of microseconds to wake. True with the rows taken, which count as running until
+    /// <see cref="Finished"/>.
     /// </summary>
+    /// <param name="waitTicks">
+    /// Long enough for a slower thread to reach its next step: callers pass two of their own steps,
+    /// or a quarter of their own time when the others may still be in an earlier pass, in which
+    /// they do not offer.
+    /// </param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool WaitForOffer(long stepTicks, out int first, out int rows, out int step)
+    public bool WaitForOffer(long waitTicks, out int first, out int rows, out int step)
     {
         ref Shared s = ref _shared[0];
         if (TryTake(ref s, out first, out rows, out step))
             return true;
         Interlocked.Increment(ref s.Idle);
-        long deadline = Stopwatch.GetTimestamp() + Math.Max(_minWaitTicks, 2 * stepTicks);
+        long deadline = Stopwatch.GetTimestamp() + Math.Max(_minWaitTicks, waitTicks);
         int spins = 0;
         while (true)
         {

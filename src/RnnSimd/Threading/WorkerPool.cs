@@ -116,6 +116,17 @@ internal sealed class WorkerPool : IDisposable
         Backoff.Report(late: 2 * waited > end - start && waited > LateTicks, end);
     }
 
+    /// <summary>
+    /// Counts <paramref name="ticks"/> (<see cref="Stopwatch"/>) that the calling thread spent
+    /// waiting for the others outside <see cref="Barrier"/> (for rows to take over) as waiting, so
+    /// that a call whose worker was descheduled still counts as late. Ignored on the workers.
+    /// </summary>
+    public void AddCallerWait(long ticks)
+    {
+        if (Environment.CurrentManagedThreadId == _callerId)
+            _callerWaitTicks += ticks;
+    }
+
     /// <summary>All threads of the current run meet here; the caller's waits are timed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Barrier()

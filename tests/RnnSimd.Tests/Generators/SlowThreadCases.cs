@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FsCheck;
 using FsCheck.Fluent;
 
@@ -16,6 +17,21 @@ internal static class SlowThreadCases
             from slow in Gen.Choose(0, p.Threads - 1)
             select (p.Case, p.Threads, Slow: slow),
             q => cases.Shrinker((q.Case, q.Threads)).Select(p => (p.Case, p.Threads, Math.Min(q.Slow, p.Threads - 1))));
+
+    /// <summary>
+    /// A per-thread step hook for forwards split by rows: before each of its steps thread
+    /// <paramref name="slow"/> waits until another thread is <paramref name="waiting"/> for rows to
+    /// take over (at most ten seconds), so that it hands rows over at its next step however fast
+    /// the machine (an emulator's threads included).
+    /// </summary>
+    public static Action<int> UntilAnotherWaits(int slow, Func<bool> waiting) => index =>
+    {
+        if (index != slow)
+            return;
+        long deadline = Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency;
+        while (!waiting() && Stopwatch.GetTimestamp() < deadline)
+            Thread.Sleep(1);
+    };
 
     /// <summary>A per-thread step hook that puts thread <paramref name="slow"/> to sleep, as a core busy elsewhere would be.</summary>
     public static Action<int> Sleeper(int slow) => index =>

@@ -161,8 +161,9 @@ public static class WarmUpProbe
             });
             ExpectPaths(session.Runner.ThreadedForwards, session.Runner.RowSplitForwards, bidirectional: false);
 
-            // The worker slow at every step, the caller waiting for it: rows change threads mid-call.
-            session.Runner.BeforeThreadStep = SlowWorker;
+            // The worker waits before each step until the caller waits for rows: at batch 32 its rows
+            // change threads mid-call (at 31 and 17 it has too few to halve).
+            session.Runner.BeforeThreadStep = RnnSimd.Tests.Generators.SlowThreadCases.UntilAnotherWaits(1, () => session.Runner.ThreadWaitingForRows);
             session.Runner.RowHandoffWait = TimeSpan.FromSeconds(10);
             Calls<ThreadedElmanHandoffCalls>([ThreadedMaxBatch, 31, 17], batch =>
             {
@@ -175,14 +176,14 @@ public static class WarmUpProbe
         ThreadedRecurrent<ThreadedLstmCalls>(path, RecurrentCell.Lstm, bidirectional: false);
         ThreadedRecurrent<ThreadedBidirectionalGruCalls>(path, RecurrentCell.Gru, bidirectional: true);
 
-        // A two-layer LSTM whose worker is slow: rows change threads in the last layer.
+        // A two-layer LSTM whose worker waits for the caller: rows change threads in the last layer.
         var lstm = new RecurrentCase(RecurrentCell.Lstm, Nonlinearity.Tanh, Layers: 2, Bidirectional: false, Bias: true, Proj: 0, T: ThreadedMaxSteps,
             B: ThreadedMaxBatch, X: 80, H: 64, BatchFirst: false, H0: false, C0: false, Lengths: false, Scale: 1f, Seed: 17);
         var ld = lstm.Data();
         using var network = ld.Network(path);
         using var lstmSession = network.CreateSession(lstm.T, lstm.B, threads: 2);
         NeverAlone(lstmSession.Runner.Pool!);
-        lstmSession.Runner.BeforeThreadStep = SlowWorker;
+        lstmSession.Runner.BeforeThreadStep = RnnSimd.Tests.Generators.SlowThreadCases.UntilAnotherWaits(1, () => lstmSession.Runner.ThreadWaitingForRows);
         lstmSession.Runner.RowHandoffWait = TimeSpan.FromSeconds(10);
         var lstmOutput = new float[lstm.T * lstm.B * lstm.Spec.OutputSize];
         Calls<ThreadedLstmHandoffCalls>([ThreadedMaxBatch, 31, 17], batch =>
@@ -195,12 +196,6 @@ public static class WarmUpProbe
             throw new InvalidOperationException("The threaded probe's slow LSTM worker handed no rows over.");
     }
 
-    /// <summary>A step hook that makes the worker (thread 1) slow at every step, so that the caller waits for its rows.</summary>
-    private static void SlowWorker(int index)
-    {
-        if (index == 1)
-            Thread.Sleep(1);
-    }
 
     /// <summary>
     /// No pause after a late call (under an emulator, workers are often late), so that every call

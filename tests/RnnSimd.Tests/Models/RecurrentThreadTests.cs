@@ -99,23 +99,50 @@ public class RecurrentThreadTests
         Properties.Check(SlowRowSplitCases(), q =>
         {
             var ((c, threads, blockRows), slow) = q;
-            var d = c.Data();
-            using var network = d.Network(path);
-            var one = Run(network, d, 1);
-            using var session = Session(network, d, threads, blockRows);
-            session.Runner.MinRowsPerThread = 2;
-            // The threads done wait for the slow one's next step, however long its sleep.
-            session.Runner.RowHandoffWait = TimeSpan.FromSeconds(30);
-            session.Runner.BeforeThreadStep = SlowThreadCases.Sleeper(slow);
-            bool byRows = !(c.Bidirectional && threads == 2);
-            var many = RecurrentNetworkPropertyTests.Run(d, session);
-            Expect.BitIdentical(many.Output, one.Output, $"output, batch split over {threads} threads, thread {slow} slow");
-            Expect.BitIdentical(many.FinalHidden, one.FinalHidden, $"h_n, batch split over {threads} threads, thread {slow} slow");
-            Expect.BitIdentical(many.FinalCell, one.FinalCell, $"c_n, batch split over {threads} threads, thread {slow} slow");
-            int longest = d.LengthsOrNull?.Max() ?? c.T;
-            if (byRows && BatchSplit.Share(c.B, slow, threads).Rows >= 4 && longest >= 2)
-                Assert.True(session.Runner.RowHandoffs >= 1, $"no rows handed over by the slow thread {slow} of {threads}");
+            CheckHandoff(path, c, threads, blockRows, slow);
         }, runs: Math.Max(10, Properties.Runs / 8));
+
+    /// <summary>
+    /// Fixed cases in which rows change threads inside a projection block of the backward
+    /// direction, whose blocks run from the end (a taker must find the block its step is in), and
+    /// with every option at once.
+    /// </summary>
+    [Theory]
+    [ClassData(typeof(AvailablePaths))]
+    public void Rows_handed_over_inside_a_backward_block_give_the_one_thread_bits(SimdPath path)
+    {
+        RecurrentCase Case(RecurrentCell cell, int layers, int proj, int t, bool batchFirst, bool lengths, int seed) =>
+            new(cell, Nonlinearity.Tanh, layers, Bidirectional: true, Bias: true, proj, T: t, B: 10, X: 3, H: 5,
+                BatchFirst: batchFirst, H0: true, C0: cell == RecurrentCell.Lstm, Lengths: lengths, Scale: 1f, Seed: seed);
+        foreach (int slow in new[] { 0, 1, 2 })
+        {
+            CheckHandoff(path, Case(RecurrentCell.Rnn, 1, 0, 3, false, false, 1), threads: 3, blockRows: 20, slow);
+            CheckHandoff(path, Case(RecurrentCell.Gru, 2, 0, 5, true, true, 2), threads: 3, blockRows: 30, slow);
+            CheckHandoff(path, Case(RecurrentCell.Lstm, 2, 2, 5, true, false, 3), threads: 3, blockRows: 20, slow);
+        }
+    }
+
+    /// <summary>One forward split by rows with thread <paramref name="slow"/> holding back until another waits: the one-thread bits, and rows handed over where they can be.</summary>
+    private static void CheckHandoff(SimdPath path, RecurrentCase c, int threads, int blockRows, int slow)
+    {
+        var d = c.Data();
+        using var network = d.Network(path);
+        var one = Run(network, d, 1);
+        using var session = Session(network, d, threads, blockRows);
+        session.Runner.MinRowsPerThread = 2;
+        // The threads done wait for the slow one's next step, however long it takes.
+        session.Runner.RowHandoffWait = TimeSpan.FromSeconds(30);
+        session.Runner.BeforeThreadStep = SlowThreadCases.UntilAnotherWaits(slow, () => session.Runner.ThreadWaitingForRows);
+        bool byRows = !(c.Bidirectional && threads == 2);
+        var many = RecurrentNetworkPropertyTests.Run(d, session);
+        string what = $"batch split over {threads} threads, thread {slow} slow, blocks of {blockRows} rows";
+        Expect.BitIdentical(many.Output, one.Output, $"output, {what}");
+        Expect.BitIdentical(many.FinalHidden, one.FinalHidden, $"h_n, {what}");
+        Expect.BitIdentical(many.FinalCell, one.FinalCell, $"c_n, {what}");
+        int longest = d.LengthsOrNull?.Max() ?? c.T;
+        if (byRows && BatchSplit.Share(c.B, slow, threads).Rows >= 4 && longest >= 2)
+            Assert.True(session.Runner.RowHandoffs >= 1, $"no rows handed over by the slow thread {slow} of {threads}");
+    }
 
     [Fact]
     public void A_forward_splits_the_batch_from_eight_rows_per_thread()
@@ -244,7 +271,7 @@ public class RecurrentThreadTests
             rowSession.Runner.ParallelStepThreshold = 0;
             rowSession.Runner.MinRowsPerThread = 2;
             rowSession.Runner.RowHandoffWait = TimeSpan.FromSeconds(30);
-            rowSession.Runner.BeforeThreadStep = SlowThreadCases.Sleeper(2);
+            rowSession.Runner.BeforeThreadStep = SlowThreadCases.UntilAnotherWaits(2, () => rowSession.Runner.ThreadWaitingForRows);
             var rowOutput = new float[rowCase.T * rowCase.B * spec.OutputSize];
             var rowHn = new float[rowCase.Spec.StateCount * rowCase.B * spec.HiddenOutputSize];
             var rowCn = spec.HasCellState ? new float[rowCase.Spec.StateCount * rowCase.B * c.H] : [];

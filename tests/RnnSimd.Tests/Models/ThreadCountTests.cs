@@ -135,9 +135,10 @@ public class ThreadCountTests
                 runner.ParallelStepThreshold = 0;
                 runner.MinRowsPerThread = 2;
                 runner.ProjectionBlockRows = blockRows;
-                // The threads done wait for the slow one's next step, however long its sleep.
+                // The threads done wait for the slow one's next step, however long it takes.
                 runner.RowHandoffWait = TimeSpan.FromSeconds(30);
-                runner.BeforeThreadStep = SlowThreadCases.Sleeper(slow);
+                var r = runner;
+                runner.BeforeThreadStep = SlowThreadCases.UntilAnotherWaits(slow, () => r.ThreadWaitingForRows);
             }
             var output = new float[c.T * c.B * c.H];
             var final = new float[c.B * c.H];
@@ -238,7 +239,7 @@ public class ThreadCountTests
         slowSession.Runner.ParallelStepThreshold = 0;
         slowSession.Runner.MinRowsPerThread = 2;
         slowSession.Runner.RowHandoffWait = TimeSpan.FromSeconds(30);
-        slowSession.Runner.BeforeThreadStep = SlowThreadCases.Sleeper(2);
+        slowSession.Runner.BeforeThreadStep = SlowThreadCases.UntilAnotherWaits(2, () => slowSession.Runner.ThreadWaitingForRows);
         var slowOutputs = new float[slowCase.T * slowCase.B * slowCase.Y];
         var slowFinal = new float[slowCase.B * slowCase.H];
         Allocation.AssertNoneOnAnyThread(() => slowSession.Forward(slowData.X, slowCase.T, slowCase.B, slowOutputs, slowFinal, slowData.InitialState),

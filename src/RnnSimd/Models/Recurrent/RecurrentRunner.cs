@@ -90,11 +90,14 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     /// <summary>Offers of rows taken in forwards split by rows (for tests).</summary>
     internal long RowHandoffs => _handoff?.Handoffs ?? 0;
 
+    /// <summary>Whether a thread is waiting for rows to take over (for tests' step hooks).</summary>
+    internal bool ThreadWaitingForRows => _handoff is { Waiting: true };
+
     /// <summary>How long a thread whose rows are done waits for more at least (<see cref="RowHandoff.MinWait"/>); tests lengthen it.</summary>
     internal TimeSpan RowHandoffWait
     {
         get => _handoff?.MinWait ?? TimeSpan.Zero;
-        set => _handoff!.MinWait = value;
+        set => (_handoff ?? throw new InvalidOperationException("This session hands no rows over.")).MinWait = value;
     }
     private readonly CallGuard _guard = new();
 
@@ -532,12 +535,19 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             if (_handoff is { } handoff)
             {
                 handoff.Finished();
-                long stepTicks = (Stopwatch.GetTimestamp() - begun) / ((long)job.Longest * _spec.NumLayers * _spec.Directions);
-                while (handoff.WaitForOffer(stepTicks, out first, out rows, out int step))
+                long waitFrom = Stopwatch.GetTimestamp();
+                // Two steps, or a quarter of this thread's time if that is longer: a thread that lags
+                // may still be in an earlier pass, where it does not offer.
+                long own = waitFrom - begun;
+                long wait = Math.Max(2 * (own / ((long)job.Longest * _spec.NumLayers * _spec.Directions)), own / 4);
+                while (handoff.WaitForOffer(wait, out first, out rows, out int step))
                 {
+                    _pool!.AddCallerWait(Stopwatch.GetTimestamp() - waitFrom);
                     RunPass(job, lastLayer, lastDirection, index: 0, count: 1, _passes[0], first, rows, step, index);
                     handoff.Finished();
+                    waitFrom = Stopwatch.GetTimestamp();
                 }
+                _pool!.AddCallerWait(Stopwatch.GetTimestamp() - waitFrom);
             }
             return;
         }
