@@ -153,18 +153,8 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     /// <summary>Hands rows over between threads of a forward split by rows; null on one thread or past its limits.</summary>
     private readonly RowHandoff? _handoff;
 
-    /// <summary>Offers of rows taken in forwards split by rows (for tests).</summary>
-    internal long RowHandoffs => _handoff?.Handoffs ?? 0;
-
-    /// <summary>Whether a thread is waiting for rows to take over (for tests' step hooks).</summary>
-    internal bool ThreadWaitingForRows => _handoff is { Waiting: true };
-
-    /// <summary>How long a thread whose rows are done waits for more at least (<see cref="RowHandoff.MinWait"/>); tests lengthen it.</summary>
-    internal TimeSpan RowHandoffWait
-    {
-        get => _handoff?.MinWait ?? TimeSpan.Zero;
-        set => (_handoff ?? throw new InvalidOperationException("This session hands no rows over.")).MinWait = value;
-    }
+    /// <summary>The handoff, for tests: offers taken, whether a thread waits, how long it waits at least.</summary>
+    internal RowHandoff? Handoff => _handoff;
 
     /// <summary>Steps in which a thread computed panels of another's share (for tests).</summary>
     internal long Steals => _claims?.Steals ?? 0;

@@ -38,7 +38,7 @@ internal sealed class RowHandoff
     [StructLayout(LayoutKind.Explicit, Size = 192)]
     private struct Shared
     {
-        /// <summary>0, or an offer: first row, rows, first step, each + 0 in 21 bits, with bit 63 set.</summary>
+        /// <summary>0, or an offer: first row, rows and first step in 21 bits each, and bit 63 set so that no offer is 0.</summary>
         [FieldOffset(64)] public long Offer;
         /// <summary>Threads waiting for an offer.</summary>
         [FieldOffset(72)] public int Idle;

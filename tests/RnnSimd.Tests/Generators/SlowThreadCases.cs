@@ -18,6 +18,14 @@ internal static class SlowThreadCases
             select (p.Case, p.Threads, Slow: slow),
             q => cases.Shrinker((q.Case, q.Threads)).Select(p => (p.Case, p.Threads, Math.Min(q.Slow, p.Threads - 1))));
 
+    /// <summary>Row-split cases (<see cref="RowSplitCases"/>), each with one of its threads chosen to be slow; shrinks as they do.</summary>
+    public static Arbitrary<((T Case, int Threads, int BlockRows) Split, int Slow)> FromRowSplit<T>(Arbitrary<(T Case, int Threads, int BlockRows)> split) =>
+        Arb.From(
+            from p in split.Generator
+            from slow in Gen.Choose(0, p.Threads - 1)
+            select (Split: p, Slow: slow),
+            q => split.Shrinker(q.Split).Select(p => (p, Math.Min(q.Slow, p.Threads - 1))));
+
     /// <summary>
     /// A per-thread step hook for forwards split by rows: before each of its steps thread
     /// <paramref name="slow"/> waits until another thread is <paramref name="waiting"/> for rows to

@@ -163,14 +163,15 @@ public static class WarmUpProbe
 
             // The worker waits before each step until the caller waits for rows: at batch 32 its rows
             // change threads mid-call (at 31 and 17 it has too few to halve).
-            session.Runner.BeforeThreadStep = RnnSimd.Tests.Generators.SlowThreadCases.UntilAnotherWaits(1, () => session.Runner.ThreadWaitingForRows);
-            session.Runner.RowHandoffWait = TimeSpan.FromSeconds(10);
+            var handoff = session.Runner.Handoff!;
+            session.Runner.BeforeThreadStep = RnnSimd.Tests.Generators.SlowThreadCases.UntilAnotherWaits(1, () => handoff.Waiting);
+            handoff.MinWait = TimeSpan.FromSeconds(10);
             Calls<ThreadedElmanHandoffCalls>([ThreadedMaxBatch, 31, 17], batch =>
             {
                 LetWorkersBlock();
                 session.Forward(d.X, ThreadedMaxSteps, batch, output, final);
             });
-            if (session.Runner.RowHandoffs == 0)
+            if (handoff.Handoffs == 0)
                 throw new InvalidOperationException("The threaded probe's slow worker handed no rows over.");
         }
         ThreadedRecurrent<ThreadedLstmCalls>(path, RecurrentCell.Lstm, bidirectional: false);
@@ -183,8 +184,9 @@ public static class WarmUpProbe
         using var network = ld.Network(path);
         using var lstmSession = network.CreateSession(lstm.T, lstm.B, threads: 2);
         NeverAlone(lstmSession.Runner.Pool!);
-        lstmSession.Runner.BeforeThreadStep = RnnSimd.Tests.Generators.SlowThreadCases.UntilAnotherWaits(1, () => lstmSession.Runner.ThreadWaitingForRows);
-        lstmSession.Runner.RowHandoffWait = TimeSpan.FromSeconds(10);
+        var lstmHandoff = lstmSession.Runner.Handoff!;
+        lstmSession.Runner.BeforeThreadStep = RnnSimd.Tests.Generators.SlowThreadCases.UntilAnotherWaits(1, () => lstmHandoff.Waiting);
+        lstmHandoff.MinWait = TimeSpan.FromSeconds(10);
         var lstmOutput = new float[lstm.T * lstm.B * lstm.Spec.OutputSize];
         Calls<ThreadedLstmHandoffCalls>([ThreadedMaxBatch, 31, 17], batch =>
         {
@@ -192,7 +194,7 @@ public static class WarmUpProbe
             lstmSession.Forward(ld.X, ThreadedMaxSteps, batch, lstmOutput);
             lstmSession.Forward(ld.X, ThreadedMaxSteps, batch, lstmOutput, batchFirst: true);
         });
-        if (lstmSession.Runner.RowHandoffs == 0)
+        if (lstmHandoff.Handoffs == 0)
             throw new InvalidOperationException("The threaded probe's slow LSTM worker handed no rows over.");
     }
 

@@ -77,16 +77,9 @@ public class RecurrentThreadTests
     /// Row-split cases in which a thread's share can be halved (four rows or more at the tests'
     /// minimum of two), and one thread made slow.
     /// </summary>
-    private static Arbitrary<((RecurrentCase Case, int Threads, int BlockRows) Split, int Slow)> SlowRowSplitCases()
-    {
-        var split = Generators.RowSplitCases.From(RecurrentCase.Arbitrary(maxSteps: 4, maxBatch: 5, maxSize: 24), Gen.Choose(2, 3), Gen.Elements(0, 0, 40),
-            (c, threads, wide) => c with { B = c.B + 4 * threads - 1, H = c.H + wide }, c => c.B);
-        return Arb.From(
-            from p in split.Generator
-            from slow in Gen.Choose(0, p.Threads - 1)
-            select (Split: p, Slow: slow),
-            q => split.Shrinker(q.Split).Select(p => (p, Math.Min(q.Slow, p.Threads - 1))));
-    }
+    private static Arbitrary<((RecurrentCase Case, int Threads, int BlockRows) Split, int Slow)> SlowRowSplitCases() =>
+        SlowThreadCases.FromRowSplit(Generators.RowSplitCases.From(RecurrentCase.Arbitrary(maxSteps: 4, maxBatch: 5, maxSize: 24), Gen.Choose(2, 3), Gen.Elements(0, 0, 40),
+            (c, threads, wide) => c with { B = c.B + 4 * threads - 1, H = c.H + wide }, c => c.B));
 
     /// <summary>
     /// A thread made slow at every step of a forward split by rows hands half of its rows to a
@@ -131,8 +124,9 @@ public class RecurrentThreadTests
         using var session = Session(network, d, threads, blockRows);
         session.Runner.MinRowsPerThread = 2;
         // The threads done wait for the slow one's next step, however long it takes.
-        session.Runner.RowHandoffWait = TimeSpan.FromSeconds(30);
-        session.Runner.BeforeThreadStep = SlowThreadCases.UntilAnotherWaits(slow, () => session.Runner.ThreadWaitingForRows);
+        var handoff = session.Runner.Handoff!;
+        handoff.MinWait = TimeSpan.FromSeconds(30);
+        session.Runner.BeforeThreadStep = SlowThreadCases.UntilAnotherWaits(slow, () => handoff.Waiting);
         bool byRows = !(c.Bidirectional && threads == 2);
         var many = RecurrentNetworkPropertyTests.Run(d, session);
         string what = $"batch split over {threads} threads, thread {slow} slow, blocks of {blockRows} rows";
@@ -141,7 +135,7 @@ public class RecurrentThreadTests
         Expect.BitIdentical(many.FinalCell, one.FinalCell, $"c_n, {what}");
         int longest = d.LengthsOrNull?.Max() ?? c.T;
         if (byRows && BatchSplit.Share(c.B, slow, threads).Rows >= 4 && longest >= 2)
-            Assert.True(session.Runner.RowHandoffs >= 1, $"no rows handed over by the slow thread {slow} of {threads}");
+            Assert.True(handoff.Handoffs >= 1, $"no rows handed over by the slow thread {slow} of {threads}");
     }
 
     [Fact]
@@ -270,8 +264,9 @@ public class RecurrentThreadTests
             using var rowSession = rowNetwork.CreateSession(rowCase.T, rowCase.B, threads: 3);
             rowSession.Runner.ParallelStepThreshold = 0;
             rowSession.Runner.MinRowsPerThread = 2;
-            rowSession.Runner.RowHandoffWait = TimeSpan.FromSeconds(30);
-            rowSession.Runner.BeforeThreadStep = SlowThreadCases.UntilAnotherWaits(2, () => rowSession.Runner.ThreadWaitingForRows);
+            var rowHandoff = rowSession.Runner.Handoff!;
+            rowHandoff.MinWait = TimeSpan.FromSeconds(30);
+            rowSession.Runner.BeforeThreadStep = SlowThreadCases.UntilAnotherWaits(2, () => rowHandoff.Waiting);
             var rowOutput = new float[rowCase.T * rowCase.B * spec.OutputSize];
             var rowHn = new float[rowCase.Spec.StateCount * rowCase.B * spec.HiddenOutputSize];
             var rowCn = spec.HasCellState ? new float[rowCase.Spec.StateCount * rowCase.B * c.H] : [];
@@ -279,7 +274,7 @@ public class RecurrentThreadTests
                 () => rowSession.Forward(rowData.X, rowCase.T, rowCase.B, rowOutput, rowHn, rowCn, rowData.InitialHidden, rowData.InitialCell, rowData.Lengths),
                 $"{cell} split by rows");
             if ((rowData.LengthsOrNull?.Max() ?? rowCase.T) >= 2)
-                Assert.True(rowSession.Runner.RowHandoffs > 0, $"{cell}: no rows handed over by the slow thread");
+                Assert.True(rowHandoff.Handoffs > 0, $"{cell}: no rows handed over by the slow thread");
         }
     }
 }

@@ -100,16 +100,9 @@ public class ThreadCountTests
     /// Row-split cases in which a thread's share can be halved (four rows or more at the tests'
     /// minimum of two) over two steps or more, and one thread made slow.
     /// </summary>
-    private static Arbitrary<((ElmanCase Case, int Threads, int BlockRows) Split, int Slow)> SlowRowSplitCases()
-    {
-        var split = Generators.RowSplitCases.From(Arbitraries.ElmanCases(maxSteps: 5, maxBatch: 9), Gen.Choose(2, 4), Gen.Elements(0, 0, 65),
-            (c, threads, wide) => c with { T = c.T + 1, B = c.B + 4 * threads - 1, H = c.H + wide }, c => c.B);
-        return Arb.From(
-            from p in split.Generator
-            from slow in Gen.Choose(0, p.Threads - 1)
-            select (Split: p, Slow: slow),
-            q => split.Shrinker(q.Split).Select(p => (p, Math.Min(q.Slow, p.Threads - 1))));
-    }
+    private static Arbitrary<((ElmanCase Case, int Threads, int BlockRows) Split, int Slow)> SlowRowSplitCases() =>
+        SlowThreadCases.FromRowSplit(Generators.RowSplitCases.From(Arbitraries.ElmanCases(maxSteps: 5, maxBatch: 9), Gen.Choose(2, 4), Gen.Elements(0, 0, 65),
+            (c, threads, wide) => c with { T = c.T + 1, B = c.B + 4 * threads - 1, H = c.H + wide }, c => c.B));
 
     /// <summary>
     /// A thread made slow at every step of a forward split by rows hands half of its rows to a
@@ -136,9 +129,9 @@ public class ThreadCountTests
                 runner.MinRowsPerThread = 2;
                 runner.ProjectionBlockRows = blockRows;
                 // The threads done wait for the slow one's next step, however long it takes.
-                runner.RowHandoffWait = TimeSpan.FromSeconds(30);
-                var r = runner;
-                runner.BeforeThreadStep = SlowThreadCases.UntilAnotherWaits(slow, () => r.ThreadWaitingForRows);
+                var handoff = runner.Handoff!;
+                handoff.MinWait = TimeSpan.FromSeconds(30);
+                runner.BeforeThreadStep = SlowThreadCases.UntilAnotherWaits(slow, () => handoff.Waiting);
             }
             var output = new float[c.T * c.B * c.H];
             var final = new float[c.B * c.H];
@@ -151,8 +144,8 @@ public class ThreadCountTests
             Assert.Equal(1, layerSession.Runner.RowSplitForwards);
             if (BatchSplit.Share(c.B, slow, threads).Rows >= 4 && c.T >= 2)
             {
-                Assert.True(layerSession.Runner.RowHandoffs >= 1, $"layer: no rows handed over by the slow thread {slow} of {threads}");
-                Assert.True(netSession.Runner.RowHandoffs >= 1, $"network: no rows handed over by the slow thread {slow} of {threads}");
+                Assert.True(layerSession.Runner.Handoff!.Handoffs >= 1, $"layer: no rows handed over by the slow thread {slow} of {threads}");
+                Assert.True(netSession.Runner.Handoff!.Handoffs >= 1, $"network: no rows handed over by the slow thread {slow} of {threads}");
             }
         }, runs: Math.Max(10, Properties.Runs / 8));
 
@@ -238,13 +231,14 @@ public class ThreadCountTests
         using var slowSession = slowNet.CreateSession(slowCase.T, slowCase.B, threads: 3);
         slowSession.Runner.ParallelStepThreshold = 0;
         slowSession.Runner.MinRowsPerThread = 2;
-        slowSession.Runner.RowHandoffWait = TimeSpan.FromSeconds(30);
-        slowSession.Runner.BeforeThreadStep = SlowThreadCases.UntilAnotherWaits(2, () => slowSession.Runner.ThreadWaitingForRows);
+        var slowHandoff = slowSession.Runner.Handoff!;
+        slowHandoff.MinWait = TimeSpan.FromSeconds(30);
+        slowSession.Runner.BeforeThreadStep = SlowThreadCases.UntilAnotherWaits(2, () => slowHandoff.Waiting);
         var slowOutputs = new float[slowCase.T * slowCase.B * slowCase.Y];
         var slowFinal = new float[slowCase.B * slowCase.H];
         Allocation.AssertNoneOnAnyThread(() => slowSession.Forward(slowData.X, slowCase.T, slowCase.B, slowOutputs, slowFinal, slowData.InitialState),
             "threaded network split by rows, rows handed over");
-        Assert.True(slowSession.Runner.RowHandoffs > 0, "no rows handed over by the slow thread");
+        Assert.True(slowHandoff.Handoffs > 0, "no rows handed over by the slow thread");
     }
 
     [Fact]
