@@ -69,31 +69,7 @@ public class ThreadCountTests
         Properties.Check(RowSplitCases(), p =>
         {
             var (c, threads, blockRows) = p;
-            var d = c.Data();
-            using var layer = d.Layer(path);
-            using var net = d.Network(path);
-            var (output1, final1, _) = RunLayer(layer, d, 1);
-            var (outputs1, _) = RunNetwork(net, d, 1);
-
-            using var layerSession = layer.CreateSession(c.T, c.B, threads);
-            using var netSession = net.CreateSession(c.T, c.B, threads);
-            foreach (var runner in new[] { layerSession.Runner, netSession.Runner })
-            {
-                runner.ParallelStepThreshold = 0;
-                runner.MinRowsPerThread = 2;
-                runner.ProjectionBlockRows = blockRows;
-                Assert.True(runner.SplitsRows(c.B, threads));
-            }
-            var output = new float[c.T * c.B * c.H];
-            var final = new float[c.B * c.H];
-            layerSession.Forward(d.X, c.T, c.B, output, final, d.InitialState);
-            Expect.BitIdentical(output, output1, $"layer output, batch split over {threads} threads");
-            Expect.BitIdentical(final, final1, $"layer finalState, batch split over {threads} threads");
-            var outputs = new float[c.T * c.B * c.Y];
-            netSession.Forward(d.X, c.T, c.B, outputs, new float[c.B * c.H], d.InitialState);
-            Expect.BitIdentical(outputs, outputs1, $"network outputs, batch split over {threads} threads");
-            Assert.Equal(1, layerSession.Runner.RowSplitForwards);
-            Assert.Equal(1, netSession.Runner.RowSplitForwards);
+            CheckRowSplit(path, c, threads, blockRows, slow: -1);
         }, runs: Math.Max(20, Properties.Runs / 4));
 
     /// <summary>
@@ -115,39 +91,55 @@ public class ThreadCountTests
         Properties.Check(SlowRowSplitCases(), q =>
         {
             var ((c, threads, blockRows), slow) = q;
-            var d = c.Data();
-            using var layer = d.Layer(path);
-            using var net = d.Network(path);
-            var (output1, final1, _) = RunLayer(layer, d, 1);
-            var (outputs1, _) = RunNetwork(net, d, 1);
+            CheckRowSplit(path, c, threads, blockRows, slow);
+        }, runs: Math.Max(10, Properties.Runs / 8));
 
-            using var layerSession = layer.CreateSession(c.T, c.B, threads);
-            using var netSession = net.CreateSession(c.T, c.B, threads);
-            foreach (var runner in new[] { layerSession.Runner, netSession.Runner })
+    /// <summary>
+    /// A layer's and a network's forward split by rows against one thread's bits; with
+    /// <paramref name="slow"/> ≥ 0 that thread holds back before each step until another waits for
+    /// rows, which it must then have handed over where its share can be halved.
+    /// </summary>
+    private static void CheckRowSplit(SimdPath path, ElmanCase c, int threads, int blockRows, int slow)
+    {
+        var d = c.Data();
+        using var layer = d.Layer(path);
+        using var net = d.Network(path);
+        var (output1, final1, _) = RunLayer(layer, d, 1);
+        var (outputs1, _) = RunNetwork(net, d, 1);
+
+        using var layerSession = layer.CreateSession(c.T, c.B, threads);
+        using var netSession = net.CreateSession(c.T, c.B, threads);
+        foreach (var runner in new[] { layerSession.Runner, netSession.Runner })
+        {
+            runner.ParallelStepThreshold = 0;
+            runner.MinRowsPerThread = 2;
+            runner.ProjectionBlockRows = blockRows;
+            Assert.True(runner.SplitsRows(c.B, threads));
+            if (slow >= 0)
             {
-                runner.ParallelStepThreshold = 0;
-                runner.MinRowsPerThread = 2;
-                runner.ProjectionBlockRows = blockRows;
                 // The threads done wait for the slow one's next step, however long it takes.
                 var handoff = runner.Handoff!;
                 handoff.MinWait = TimeSpan.FromSeconds(30);
                 runner.BeforeThreadStep = SlowThreadCases.UntilAnotherWaits(slow, () => handoff.Waiting);
             }
-            var output = new float[c.T * c.B * c.H];
-            var final = new float[c.B * c.H];
-            layerSession.Forward(d.X, c.T, c.B, output, final, d.InitialState);
-            Expect.BitIdentical(output, output1, $"layer output, batch split over {threads} threads, thread {slow} slow");
-            Expect.BitIdentical(final, final1, $"layer finalState, batch split over {threads} threads, thread {slow} slow");
-            var outputs = new float[c.T * c.B * c.Y];
-            netSession.Forward(d.X, c.T, c.B, outputs, new float[c.B * c.H], d.InitialState);
-            Expect.BitIdentical(outputs, outputs1, $"network outputs, batch split over {threads} threads, thread {slow} slow");
-            Assert.Equal(1, layerSession.Runner.RowSplitForwards);
-            if (BatchSplit.Share(c.B, slow, threads).Rows >= 4 && c.T >= 2)
-            {
-                Assert.True(layerSession.Runner.Handoff!.Handoffs >= 1, $"layer: no rows handed over by the slow thread {slow} of {threads}");
-                Assert.True(netSession.Runner.Handoff!.Handoffs >= 1, $"network: no rows handed over by the slow thread {slow} of {threads}");
-            }
-        }, runs: Math.Max(10, Properties.Runs / 8));
+        }
+        string what = slow >= 0 ? $"batch split over {threads} threads, thread {slow} slow" : $"batch split over {threads} threads";
+        var output = new float[c.T * c.B * c.H];
+        var final = new float[c.B * c.H];
+        layerSession.Forward(d.X, c.T, c.B, output, final, d.InitialState);
+        Expect.BitIdentical(output, output1, $"layer output, {what}");
+        Expect.BitIdentical(final, final1, $"layer finalState, {what}");
+        var outputs = new float[c.T * c.B * c.Y];
+        netSession.Forward(d.X, c.T, c.B, outputs, new float[c.B * c.H], d.InitialState);
+        Expect.BitIdentical(outputs, outputs1, $"network outputs, {what}");
+        Assert.Equal(1, layerSession.Runner.RowSplitForwards);
+        Assert.Equal(1, netSession.Runner.RowSplitForwards);
+        if (slow >= 0 && BatchSplit.Share(c.B, slow, threads).Rows >= 4 && c.T >= 2)
+        {
+            Assert.True(layerSession.Runner.Handoff!.Handoffs >= 1, $"layer: no rows handed over by the slow thread {slow} of {threads}");
+            Assert.True(netSession.Runner.Handoff!.Handoffs >= 1, $"network: no rows handed over by the slow thread {slow} of {threads}");
+        }
+    }
 
     [Fact]
     public void A_forward_splits_the_batch_from_eight_rows_per_thread()
