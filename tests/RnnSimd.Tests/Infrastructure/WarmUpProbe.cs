@@ -38,7 +38,7 @@ public static class WarmUpProbe
     private static readonly int[] AllBatches = Enumerable.Range(1, MaxBatch).Reverse().ToArray();
 
     /// <summary>Scenarios the JIT summary must name.</summary>
-    public const int Scenarios = 12;
+    public const int Scenarios = 13;
 
     /// <summary>The child's work (<see cref="ChildProcess.RunProbeIfRequested"/>): the calls on the path <see cref="Variable"/> names.</summary>
     internal static int Run(string requested)
@@ -79,6 +79,7 @@ public static class WarmUpProbe
     private readonly struct BidirectionalGruCalls;
     private readonly struct ThreadedElmanLayerCalls;
     private readonly struct ThreadedElmanHandoffCalls;
+    private readonly struct ThreadedElmanNetworkCalls;
     private readonly struct ThreadedLstmCalls;
     private readonly struct ThreadedLstmHandoffCalls;
     private readonly struct ThreadedBidirectionalGruCalls;
@@ -173,6 +174,24 @@ public static class WarmUpProbe
             });
             if (handoff.Handoffs == 0)
                 throw new InvalidOperationException("The threaded probe's slow worker handed no rows over.");
+        }
+        // The network: the same threaded paths, and the head after them (split by panels).
+        using (var elmanNetwork = d.Network(path))
+        using (var session = elmanNetwork.CreateSession(ThreadedMaxSteps, ThreadedMaxBatch, threads: 2))
+        {
+            NeverAlone(session.Runner.Pool!);
+            var output = new float[ThreadedMaxSteps * ThreadedMaxBatch * elman.Y];
+            var final = new float[ThreadedMaxBatch * elman.H];
+            Calls<ThreadedElmanNetworkCalls>(ThreadedBatches, batch =>
+            {
+                LetWorkersBlock();
+                session.Reset(batch);
+                session.Step(d.X, output);
+                session.Step(d.X, output);
+                for (int steps = 1; steps <= ThreadedMaxSteps; steps++)
+                    session.Forward(d.X, steps, batch, output, final);
+            });
+            ExpectPaths(session.Runner.ThreadedForwards, session.Runner.RowSplitForwards, bidirectional: false);
         }
         ThreadedRecurrent<ThreadedLstmCalls>(path, RecurrentCell.Lstm, bidirectional: false);
         ThreadedRecurrent<ThreadedBidirectionalGruCalls>(path, RecurrentCell.Gru, bidirectional: true);
