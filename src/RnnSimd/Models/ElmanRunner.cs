@@ -470,9 +470,8 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         RowHandoff? handoff = _handoff;
         for (int t = start; t < job.Steps; t++)
         {
-            if (t > start && handoff is not null && rows >= 2 * _minRowsPerThread && handoff.Wanted
-                && handoff.TryOffer(first + rows - rows / 2, rows / 2, t))
-                rows -= rows / 2;
+            if (t > start)
+                handoff?.OfferHalfIfWanted(first, ref rows, t, _minRowsPerThread);
             BeforeThreadStep?.Invoke(index);
             // This thread's rows of the block's steps: a group of rows per step, each W_ih panel
             // loaded once for the block. Rows taken mid-block were projected by their giver.

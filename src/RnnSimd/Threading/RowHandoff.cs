@@ -97,10 +97,23 @@ internal sealed class RowHandoff
     /// it wrote before is visible to the thread that takes them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryOffer(int first, int rows, int step)
+    private bool TryOffer(int first, int rows, int step)
     {
         long offer = long.MinValue | ((long)first << (2 * Bits)) | ((long)rows << Bits) | (uint)step;
         return Interlocked.CompareExchange(ref _shared[0].Offer, offer, 0) == 0;
+    }
+
+    /// <summary>
+    /// Before step <paramref name="step"/> of rows [<paramref name="first"/>, +<paramref name="rows"/>):
+    /// if a thread waits and the rows make two halves of at least <paramref name="minRows"/>, offers
+    /// the second half and keeps the first (<paramref name="rows"/> shrinks). What the caller wrote
+    /// before is visible to the thread that takes them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void OfferHalfIfWanted(int first, ref int rows, int step, int minRows)
+    {
+        if (rows >= 2 * minRows && Wanted && TryOffer(first + rows - rows / 2, rows / 2, step))
+            rows -= rows / 2;
     }
 
     /// <summary>A thread is done with the rows it was running.</summary>

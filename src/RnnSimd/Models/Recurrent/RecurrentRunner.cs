@@ -620,8 +620,8 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
             int t = direction == 0 ? s : longest - 1 - s;
             if (handoff is not null)
             {
-                if (s > start && rows >= 2 * _minRowsPerThread && handoff.Wanted && handoff.TryOffer(first + rows - rows / 2, rows / 2, s))
-                    rows -= rows / 2;
+                if (s > start)
+                    handoff.OfferHalfIfWanted(first, ref rows, s, _minRowsPerThread);
                 BeforeThreadStep?.Invoke(handoffThread);
             }
             if (s % blockSteps == 0)
