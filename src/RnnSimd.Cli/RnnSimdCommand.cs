@@ -62,11 +62,10 @@ public static class RnnSimdCommand
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.InputError;
         }
-        // .NET reports an array past Array.MaxLength as out of memory too: that is a missed size check, a bug.
-        catch (OutOfMemoryException e) when (!e.Message.Contains("Array dimensions exceeded supported range", StringComparison.Ordinal))
+        catch (OutOfMemoryException e) when (MemoryErrors.IsMachineLimit(e))
         {
             // Sizes that passed every check but exceed this machine's memory: the input's doing, not a bug.
-            error.WriteLine($"error: not enough memory for these sizes: {e.Message.ReplaceLineEndings(" ")}");
+            error.WriteLine("error: not enough memory for these sizes.");
             return ExitCodes.InputError;
         }
         catch (Exception e)

@@ -127,10 +127,10 @@ public sealed class ElmanLayer : IDisposable
     public ElmanLayerSession CreateSession(int maxSequenceLength, int maxBatch, int threads = 1)
     {
         ObjectDisposedException.ThrowIf(_weights.IsDisposed, this);
-        return new ElmanLayerSession(this, new ElmanRunner(this, _weights, _engine, maxSequenceLength, maxBatch, threads, needsSequenceBuffer: false));
+        return new ElmanLayerSession(this, new ElmanRunner(this, typeof(ElmanLayerSession), _weights, _engine, maxSequenceLength, maxBatch, threads, needsSequenceBuffer: false));
     }
 
-    /// <summary>Frees the packed weights; sessions of this layer throw <see cref="ObjectDisposedException"/> afterwards.</summary>
+    /// <summary>Frees the packed weights once no session holds them; sessions of this layer throw <see cref="ObjectDisposedException"/> afterwards.</summary>
     public void Dispose() => _weights.Dispose();
 
     internal static void CheckExact(ReadOnlySpan<float> span, long needed, string name, string shape)

@@ -108,9 +108,9 @@ public sealed class ElmanNetwork : IDisposable
     public ElmanNetworkSession CreateSession(int maxSequenceLength, int maxBatch, int threads = 1)
     {
         ObjectDisposedException.ThrowIf(_weights.IsDisposed, this);
-        return new ElmanNetworkSession(this, new ElmanRunner(this, _weights, _engine, maxSequenceLength, maxBatch, threads, needsSequenceBuffer: true));
+        return new ElmanNetworkSession(this, new ElmanRunner(this, typeof(ElmanNetworkSession), _weights, _engine, maxSequenceLength, maxBatch, threads, needsSequenceBuffer: true));
     }
 
-    /// <summary>Frees the packed weights; sessions of this network throw <see cref="ObjectDisposedException"/> afterwards.</summary>
+    /// <summary>Frees the packed weights once no session holds them; sessions of this network throw <see cref="ObjectDisposedException"/> afterwards.</summary>
     public void Dispose() => _weights.Dispose();
 }

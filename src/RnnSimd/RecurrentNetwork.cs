@@ -101,7 +101,7 @@ public sealed class RecurrentNetwork : IDisposable
     public RecurrentNetworkSession CreateSession(int maxSequenceLength, int maxBatch, int threads = 1)
     {
         ObjectDisposedException.ThrowIf(_weights.IsDisposed, this);
-        return new RecurrentNetworkSession(this, new RecurrentRunner(this, _weights, _engine, maxSequenceLength, maxBatch, threads));
+        return new RecurrentNetworkSession(this, new RecurrentRunner(this, typeof(RecurrentNetworkSession), _weights, _engine, maxSequenceLength, maxBatch, threads));
     }
 
     internal RecurrentWeights Weights => _weights;

@@ -3,7 +3,8 @@ using RnnSimd.Models;
 namespace RnnSimd;
 
 /// <summary>
-/// What every session has: buffers sized at creation, the state that Step carries, the thread
+/// What both Elman sessions have (<see cref="RecurrentNetworkSession"/>, for GRU, LSTM and
+/// RNN networks, stands alone): buffers sized at creation, the state that Step carries, the thread
 /// count, and Reset. The model-specific Forward and Step live in the derived sessions
 /// (<see cref="ElmanLayerSession"/>, <see cref="ElmanNetworkSession"/>). After the first call,
 /// Forward and Step allocate nothing. One session per thread; the model itself is shared.

@@ -98,8 +98,12 @@ public sealed record RecurrentSpec(
         int panel = Kernels.PackedMatrix.VectorsPerPanel * System.Runtime.Intrinsics.Vector512<float>.Count;
         long paddedColumns = (long)Gates * ((HiddenSize + (long)panel - 1) / panel * panel);
         if (paddedColumns * Math.Max(InputSize, Math.Max(OutputSize, HiddenOutputSize)) > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(HiddenSize), HiddenSize,
+        {
+            // Blame the size that makes the matrix tall: InputSize when it exceeds what H gives the layers above.
+            bool input = InputSize > Math.Max(OutputSize, HiddenOutputSize);
+            throw new ArgumentOutOfRangeException(input ? nameof(InputSize) : nameof(HiddenSize), input ? InputSize : HiddenSize,
                 $"HiddenSize = {HiddenSize} with InputSize = {InputSize}: a weight matrix, its gates padded to whole " +
                 $"panels of {panel} units, would have more elements than one array holds ({Array.MaxLength}).");
+        }
     }
 }

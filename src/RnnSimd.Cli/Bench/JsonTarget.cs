@@ -87,7 +87,7 @@ internal sealed class JsonTarget : IDisposable
             {
                 if (_emptyOnFailure)
                     TryEmpty(stream);
-                throw new CliException($"--json {_name}: cannot write the file: {e.Message}", e);
+                throw new CliException($"--json {_name}: cannot write the file: {FileSystemErrors.Reason(e, _name)}.", e);
             }
             return;
         }
@@ -106,8 +106,8 @@ internal sealed class JsonTarget : IDisposable
         catch (Exception e) when (FileSystemErrors.Is(e))
         {
             FileSystemErrors.TryDelete(temporary);
-            // Not the temporary name: the user never gave it.
-            throw new CliException($"--json {_name}: cannot write the file: {e.Message.Replace(temporary, final, StringComparison.Ordinal)}", e);
+            // Without the temporary name: the user never gave it.
+            throw new CliException($"--json {_name}: cannot write the file: {FileSystemErrors.Reason(e, temporary)}.", e);
         }
     }
 
@@ -143,8 +143,7 @@ internal sealed class JsonTarget : IDisposable
         }
         catch (Exception e) when (FileSystemErrors.Is(e))
         {
-            string reason = e is UnauthorizedAccessException ? "access denied" : e.Message.TrimEnd('.');
-            throw new CliException($"--json {path}: cannot open the file for writing: {reason}.", e);
+            throw new CliException($"--json {path}: cannot open the file for writing: {FileSystemErrors.Reason(e, full)}.", e);
         }
     }
 
@@ -222,7 +221,11 @@ internal sealed class JsonTarget : IDisposable
         if (directory is null)
             return;
         if (!Directory.Exists(directory))
-            throw new CliException($"--json {path}: directory {directory} does not exist.");
+        {
+            throw new CliException((FileSystemErrors.FileInTheWay(path) ?? FileSystemErrors.FileInTheWay(target)) is { } file
+                ? $"--json {path}: {file} is a file, not a directory."
+                : $"--json {path}: directory {directory} does not exist.");
+        }
         string probe = OutputStaging.TemporaryName(directory, Path.GetFileName(target));
         try
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using RnnSimd.Cli.Bench;
+using RnnSimd.Cli.Common;
 
 namespace RnnSimd.Cli.Commands;
 
@@ -46,14 +47,6 @@ internal static class BenchCommand
                 result.AddError($"--shape cannot be combined with {string.Join(", ", given.Select(o => o.Name))}: give a standard shape or all four sizes.");
             else if (given.Count is > 0 and < 4)
                 result.AddError($"a custom shape needs all of --seq-len, --batch, --input-size and --hidden-size; missing {string.Join(", ", custom.Except(given).Select(o => o.Name))}.");
-            int?[] sizes = custom.Select(o => NumberOptions.Typed(result.GetResult(o))).ToArray();
-            if (sizes.All(v => v >= 1))
-            {
-                var customShape = new BenchShape("custom", sizes[0]!.Value, sizes[1]!.Value, sizes[2]!.Value, sizes[3]!.Value);
-                int gates = result.GetResult(cell)?.Tokens is [.., var last] ? Gates(last.Value) : 1;
-                if (customShape.SizeProblem(gates) is { } problem)
-                    result.AddError(problem);
-            }
         });
         command.SetAction(parse =>
         {
@@ -63,6 +56,13 @@ internal static class BenchCommand
                     ? [new BenchShape("custom", parse.GetValue(seqLen), parse.GetValue(batch), parse.GetValue(inputSize), parse.GetValue(hiddenSize))]
                     : BenchShape.Standard;
             RecurrentCell recurrentCell = Cell(parse.GetRequiredValue(cell));
+            // Well-formed sizes too large for this engine are the input's problem (exit 1), not the
+            // command line's (exit 2, with the usage).
+            foreach (BenchShape s in shapes)
+            {
+                if (s.SizeProblem(Gates(recurrentCell)) is { } problem)
+                    throw new CliException(problem);
+            }
             var settings = new BenchSettings(recurrentCell, shapes, parse.GetValue(threads), parse.GetValue(budget), parse.GetValue(json));
             return BenchRun.Execute(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, interactive);
         });
@@ -76,5 +76,5 @@ internal static class BenchCommand
         _ => RecurrentCell.Rnn,
     };
 
-    private static int Gates(string cell) => Cell(cell) switch { RecurrentCell.Gru => 3, RecurrentCell.Lstm => 4, _ => 1 };
+    private static int Gates(RecurrentCell cell) => cell switch { RecurrentCell.Gru => 3, RecurrentCell.Lstm => 4, _ => 1 };
 }

@@ -13,6 +13,11 @@ internal static class RunCommand
         {
             Description = "The model's state_dict as safetensors: nn.RNN, nn.GRU or nn.LSTM, or the reference Elman network (keys W_xh, W_hh, b_h, W_hy, b_y).",
         };
+        model.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is not { Length: > 0 })
+                r.AddError("MODEL needs a file name (got an empty string).");
+        });
         var inputs = new Option<InputBinding[]>("--input", "-i")
         {
             Description = "An input of the model as an npy file (float32 or float64): x (T, B, X), or (B, T, X) with --batch-first, or unbatched (T, X); optionally h0, and c0 for an LSTM. Repeat for each input.",

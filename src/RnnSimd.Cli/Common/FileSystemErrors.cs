@@ -18,4 +18,50 @@ internal static class FileSystemErrors
         {
         }
     }
+
+    /// <summary>
+    /// What the file system said about <paramref name="path"/>, for a message that names the path
+    /// itself: "access denied", or .NET's text without the path it repeats (" : '/full/path'",
+    /// "the path '/full/path'") and without "(Parameter 'path')".
+    /// </summary>
+    public static string Reason(Exception e, string path)
+    {
+        if (e is UnauthorizedAccessException)
+            return "access denied";
+        string message = e.Message.Split(" (Parameter", 2)[0].ReplaceLineEndings(" ").TrimEnd('.', ' ');
+        foreach (string shown in (ReadOnlySpan<string>)[path, FullPathOrSelf(path)])
+        {
+            message = message.Replace($" : '{shown}'", "", StringComparison.Ordinal)
+                .Replace($" '{shown}'", "", StringComparison.Ordinal);
+        }
+        return message;
+    }
+
+    /// <summary>
+    /// The nearest existing ancestor of <paramref name="path"/> when it is a file, not a directory
+    /// (so that nothing can be created under it), spelled as in <paramref name="path"/>; null otherwise.
+    /// </summary>
+    public static string? FileInTheWay(string path)
+    {
+        string? current = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(path));
+        while (!string.IsNullOrEmpty(current) && !Directory.Exists(current))
+        {
+            if (File.Exists(current))
+                return current;
+            current = Path.GetDirectoryName(current);
+        }
+        return null;
+    }
+
+    private static string FullPathOrSelf(string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (Exception e) when (Is(e))
+        {
+            return path;
+        }
+    }
 }

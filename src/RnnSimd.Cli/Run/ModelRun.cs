@@ -7,9 +7,31 @@ internal static class ModelRun
 {
     public static int Execute(RunOptions options, TextWriter output)
     {
-        using RunnableModel model = ModelLoader.Load(options);
-        RunInputs inputs = RunInputs.Read(options, model);
-        IReadOnlyList<OutputArray> results = model.Run(inputs);
+        RunInputs? inputs = null;
+        RunnableModel? model = null;
+        try
+        {
+            model = ModelLoader.Load(options);
+            inputs = RunInputs.Read(options, model);
+            return Finish(options, output, model, inputs, model.Run(inputs));
+        }
+        // Named here, where the file and the input's shape are known; a bug's out-of-memory error is
+        // left to the top level's internal error.
+        catch (OutOfMemoryException e) when (MemoryErrors.IsMachineLimit(e))
+        {
+            string what = inputs is null
+                ? "to load its weights"
+                : $"for x {Shapes.Format(inputs.X.Shape)} ({model!.Description})";
+            throw new CliException($"{options.Model}: not enough memory {what}.", e);
+        }
+        finally
+        {
+            model?.Dispose();
+        }
+    }
+
+    private static int Finish(RunOptions options, TextWriter output, RunnableModel model, RunInputs inputs, IReadOnlyList<OutputArray> results)
+    {
         OutputStaging.WriteAll(options.OutDirectory, results);
         string written = string.Join(", ", results.Select(r => $"{r.FileName} {Shapes.Format(r.Shape)}"));
         output.WriteLine($"{model.Description}, {model.Path}: x {Shapes.Format(inputs.X.Shape)} -> {options.OutDirectory}: {written}");

@@ -16,6 +16,8 @@ internal static class OutputStaging
         bool created = !Directory.Exists(directory);
         if (created && File.Exists(directory))
             throw new CliException($"--out {directory}: is a file, not a directory.");
+        if (created && FileSystemErrors.FileInTheWay(directory) is { } file)
+            throw new CliException($"--out {directory}: {file} is a file, not a directory.");
         try
         {
             Directory.CreateDirectory(directory);
@@ -27,7 +29,7 @@ internal static class OutputStaging
         }
         catch (Exception e) when (FileSystemErrors.Is(e))
         {
-            throw new CliException($"--out {directory}: cannot create the directory: {e.Message}", e);
+            throw new CliException($"--out {directory}: cannot create the directory: {FileSystemErrors.Reason(e, directory)}.", e);
         }
 
         var staged = new List<(string Temporary, string Final)>();
@@ -104,10 +106,10 @@ internal static class OutputStaging
                 }
                 catch (Exception restore) when (FileSystemErrors.Is(restore))
                 {
-                    throw new CliException($"{final}: could not move the output into place ({e.Message}), nor restore the previous file, which is kept as {backup}.", e);
+                    throw new CliException($"{final}: could not move the output into place ({FileSystemErrors.Reason(e, final)}), nor restore the previous file, which is kept as {backup}.", e);
                 }
             }
-            throw new CliException($"{current}: could not move the output into place: {e.Message}", e);
+            throw new CliException($"{current}: could not move the output into place: {FileSystemErrors.Reason(e, current)}.", e);
         }
         foreach ((string backup, _) in backups)
             FileSystemErrors.TryDelete(backup);

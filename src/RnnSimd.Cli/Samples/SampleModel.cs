@@ -26,13 +26,17 @@ internal static class SampleModel
         float[] x = random.Uniform(Steps * Batch * Spec.InputSize, 1f);
         var tensors = Spec.ParameterShapes().Select(p => new SafetensorsTensor(p.Key, p.Value, weights[p.Key])).ToList();
 
+        if (File.Exists(directory))
+            throw new CliException($"{directory}: is a file, not a directory.");
+        if (!Directory.Exists(directory) && FileSystemErrors.FileInTheWay(directory) is { } file)
+            throw new CliException($"{directory}: {file} is a file, not a directory.");
         try
         {
             Directory.CreateDirectory(directory);
         }
         catch (Exception e) when (FileSystemErrors.Is(e))
         {
-            throw new CliException($"{directory}: cannot create the directory: {e.Message}", e);
+            throw new CliException($"{directory}: cannot create the directory: {FileSystemErrors.Reason(e, directory)}.", e);
         }
         string model = Path.Combine(directory, ModelFile), input = Path.Combine(directory, InputFile);
         string modelTemporary = OutputStaging.TemporaryName(directory, ModelFile);
@@ -46,7 +50,7 @@ internal static class SampleModel
         }
         catch (Exception e) when (FileSystemErrors.Is(e))
         {
-            throw new CliException($"{directory}: cannot write the sample: {e.Message}", e);
+            throw new CliException($"{directory}: cannot write the sample: {FileSystemErrors.Reason(e, directory)}.", e);
         }
         finally
         {

@@ -142,7 +142,7 @@ internal static class TensorFileAccess
         UnauthorizedAccessException or System.Security.SecurityException => new TensorFileException(path, $"access denied when {doing} the file.", e),
         EndOfStreamException => new TensorFileException(path, "the file ends early.", e),
         ArgumentOutOfRangeException => new TensorFileException(path, $"error when {doing} the file: it would exceed the largest file this file system or process allows.", e),
-        ArgumentException => new TensorFileException(path, $"not a valid path: {e.Message}", e),
+        ArgumentException => new TensorFileException(path, $"not a valid path: {e.Message.Split(" (Parameter", 2)[0]}", e),
         _ => new TensorFileException(path, $"error when {doing} the file: {WithoutPath(e.Message, path)}", e),
     };
 

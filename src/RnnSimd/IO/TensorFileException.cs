@@ -21,7 +21,7 @@ public sealed class TensorFileException : Exception
     /// <param name="problem">One sentence; line breaks are replaced by spaces.</param>
     /// <param name="innerException">The exception that revealed the problem (an I/O error, say).</param>
     public TensorFileException(string fileName, string problem, Exception? innerException)
-        : base($"{OneLine(fileName ?? throw new ArgumentNullException(nameof(fileName)))}: {OneLine(problem ?? throw new ArgumentNullException(nameof(problem)))}", innerException)
+        : base($"{Shown(fileName ?? throw new ArgumentNullException(nameof(fileName)))}: {OneLine(problem ?? throw new ArgumentNullException(nameof(problem)))}", innerException)
     {
         FileName = fileName;
         Problem = OneLine(problem);
@@ -32,6 +32,9 @@ public sealed class TensorFileException : Exception
 
     /// <summary>What is wrong, without the file name.</summary>
     public string Problem { get; }
+
+    /// <summary>The name as given, or "(empty file name)" for an empty string, which would leave the message starting with a colon.</summary>
+    private static string Shown(string fileName) => fileName.Length == 0 ? "(empty file name)" : OneLine(fileName);
 
     private static string OneLine(string text) =>
         text.Contains('\n') || text.Contains('\r') ? text.ReplaceLineEndings(" ") : text;

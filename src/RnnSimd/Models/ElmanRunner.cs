@@ -43,12 +43,13 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         public readonly float* Output = output;
     }
 
-    public ElmanRunner(object owner, ElmanWeights weights, ElmanEngine engine, int maxSequenceLength, int maxBatch, int threads, bool needsSequenceBuffer)
+    public ElmanRunner(object owner, Type session, ElmanWeights weights, ElmanEngine engine, int maxSequenceLength, int maxBatch, int threads, bool needsSequenceBuffer)
     {
         Check.Positive(maxSequenceLength, nameof(maxSequenceLength));
         Check.Positive(maxBatch, nameof(maxBatch));
         Check.InRange(threads, 1, MaxThreads, nameof(threads));
         _owner = owner;
+        _guard = new CallGuard(session);
         _weights = weights;
         _engine = engine;
         MaxSequenceLength = maxSequenceLength;
@@ -171,12 +172,12 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     public void Dispose()
     {
         // Waits for a call running on another thread to return.
-        if (_guard.Dispose(_owner))
+        if (_guard.Dispose())
             Release();
     }
 
     /// <summary>Begins a public call: one at a time (<see cref="CallGuard"/>).</summary>
-    public void Enter() => _guard.Enter(_owner);
+    public void Enter() => _guard.Enter();
 
     /// <summary>Ends a public call.</summary>
     public void Exit() => _guard.Exit();
@@ -193,7 +194,7 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
         }
     }
 
-    private readonly CallGuard _guard = new();
+    private readonly CallGuard _guard;
 
     public int MaxSequenceLength { get; }
     public int MaxBatch { get; }
@@ -207,8 +208,9 @@ internal sealed unsafe class ElmanRunner : IParallelWork, IDisposable
     /// <summary>Calls on a disposed session, or a session of a disposed model, throw.</summary>
     public void ThrowIfDisposed()
     {
-        ObjectDisposedException.ThrowIf(_guard.IsDisposed, _owner);
-        ObjectDisposedException.ThrowIf(_weights.IsDisposed, _owner);
+        _guard.ThrowIfDisposed();
+        if (_weights.IsDisposed)
+            throw new ObjectDisposedException(_owner.GetType().FullName, $"The {_owner.GetType().Name} this session was created from is disposed: its sessions cannot run.");
     }
 
     /// <summary>Checks a forward's arguments; <paramref name="outputWidth"/> is H for a layer, Y for a network.</summary>

@@ -78,7 +78,7 @@ public class CliBenchTests
     }
 
     [Fact]
-    public void Option_errors_exit_with_2_and_a_missing_json_directory_with_1()
+    public void Option_errors_exit_with_2_and_a_json_file_in_no_directory_with_1()
     {
         Cli.FailsWithUsageError(["bench", "--shape", "S1", "--seq-len", "4"], "--shape cannot be combined with --seq-len");
         Cli.FailsWithUsageError(["bench", "--seq-len", "4", "--batch", "1"], "missing --input-size, --hidden-size");
@@ -87,16 +87,27 @@ public class CliBenchTests
         Cli.FailsWithUsageError(["bench", "--threads", "0"], "--threads must be a whole number from 1 to 256 (got '0').");
         Cli.FailsWithUsageError(["bench", "--threads", "300"], "--threads must be a whole number from 1 to 256 (got '300').");
         Cli.FailsWithUsageError(["bench", "--budget", "soon"], "--budget must be a number of seconds");
-        Cli.FailsWithUsageError(["bench", "--seq-len", "100000", "--batch", "100000", "--input-size", "8", "--hidden-size", "8"], "more elements than .NET holds");
-        // The output, 4·10⁸ steps of 8 floats: gates are not kept for every step, so 3·8 does not count.
-        Cli.FailsWithUsageError(["bench", "--cell", "gru", "--seq-len", "400000000", "--batch", "1", "--input-size", "1", "--hidden-size", "8"],
-            "shape T400000000 B1 X1 H8 needs arrays of more elements than .NET holds (3200000000).");
-        Cli.FailsWithUsageError(["bench", "--seq-len", "1", "--batch", "1", "--input-size", "70000000", "--hidden-size", "1"],
-            "shape T1 B1 X70000000 H1: --hidden-size 1 with --input-size 70000000: a weight matrix, its gates padded to whole panels of 32 units");
         using var dir = new TempDirectory();
         string missing = Path.Combine(dir.Path, "no", "such", "dir", "b.json");
         Cli.FailsWithInputError(["bench", "--shape", "S1", "--json", missing], $"--json {missing}: directory ", "does not exist.");
         Cli.FailsWithInputError(["bench", "--shape", "S1", "--json", dir.Path], "is a directory; give a file name.");
+        File.WriteAllText(Path.Combine(dir.Path, "file"), "");
+        Cli.FailsWithInputError(["bench", "--shape", "S1", "--json", Path.Combine(dir.Path, "file", "b.json")],
+            $"--json {Path.Combine(dir.Path, "file", "b.json")}: {Path.Combine(dir.Path, "file")} is a file, not a directory.");
+    }
+
+    /// <summary>Well-formed sizes the engine cannot hold are the input's problem: exit 1, one line, no usage.</summary>
+    [Fact]
+    public void Sizes_too_large_for_the_engine_exit_with_1()
+    {
+        Cli.FailsWithInputError(["bench", "--seq-len", "100000", "--batch", "100000", "--input-size", "8", "--hidden-size", "8"], "more elements than .NET holds");
+        // The output, 4·10⁸ steps of 8 floats: gates are not kept for every step, so 3·8 does not count.
+        Cli.FailsWithInputError(["bench", "--cell", "gru", "--seq-len", "400000000", "--batch", "1", "--input-size", "1", "--hidden-size", "8"],
+            "shape T400000000 B1 X1 H8 needs arrays of more elements than .NET holds (3200000000).");
+        Cli.FailsWithInputError(["bench", "--seq-len", "1", "--batch", "1", "--input-size", "70000000", "--hidden-size", "1"],
+            "shape T1 B1 X70000000 H1: --hidden-size 1 with --input-size 70000000: a weight matrix, its gates padded to whole panels of 32 units");
+        Cli.FailsWithInputError(["bench", "--seq-len", "1", "--batch", "1", "--input-size", "1", "--hidden-size", "2147483647"],
+            "shape T1 B1 X1 H2147483647: --hidden-size 2147483647 with --input-size 1");
     }
 }
 

@@ -183,6 +183,7 @@ public sealed class CliErrorTests : IDisposable
         Cli.FailsWithUsageError(["run", _gru, "--input", x, "--input", x, "--out", _outDir], "--input x is given more than once.");
         Cli.FailsWithUsageError(["run", _gru, "--input", x, "--out", _outDir, "--nonlinearity", "sigmoid"], "sigmoid");
         Cli.FailsWithUsageError(["run", _gru, "--input", x, "--out", ""], "--out needs a directory name.");
+        Cli.FailsWithUsageError(["run", "", "--input", x, "--out", _outDir], "MODEL needs a file name (got an empty string).");
         Cli.FailsWithUsageError([]);
         Cli.FailsWithUsageError(["frobnicate"], "frobnicate");
         Assert.False(Directory.Exists(_outDir));
@@ -242,6 +243,10 @@ public sealed class CliErrorTests : IDisposable
     {
         System.IO.File.WriteAllText(_outDir, "a file");
         Cli.FailsWithInputError(Run(_gru, "--input", $"x={_x}"), $"--out {_outDir}: is a file, not a directory.");
+        Assert.Equal("a file", System.IO.File.ReadAllText(_outDir));
+        // Under a file: the file is what is in the way, not the directory holding it.
+        string under = Path.Combine(_outDir, "sub", "out");
+        Cli.FailsWithInputError(["run", _gru, "--input", $"x={_x}", "--out", under], $"--out {under}: {_outDir} is a file, not a directory.");
         Assert.Equal("a file", System.IO.File.ReadAllText(_outDir));
     }
 

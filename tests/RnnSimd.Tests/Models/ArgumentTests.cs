@@ -74,6 +74,31 @@ public class ArgumentTests
         Assert.Equal(1, s.Batch);
     }
 
+    /// <summary>A user who disposed a session is told so, not that the model is gone (and the other way round).</summary>
+    [Fact]
+    public void Disposed_errors_name_what_was_disposed()
+    {
+        var d = C.Data();
+        using var layer = d.Layer(Isa.Best);
+        var s = layer.CreateSession(C.T, C.B);
+        s.Dispose();
+        var e = Assert.Throws<ObjectDisposedException>(() => s.Step(new float[C.B * C.X], new float[C.B * C.H]));
+        Assert.Equal(typeof(ElmanLayerSession).FullName, e.ObjectName);
+        Assert.Contains("This session is disposed", e.Message);
+
+        var gru = new RecurrentCase(RecurrentCell.Gru, Nonlinearity.Tanh, 1, false, true, 0,
+            T: 2, B: 1, X: 3, H: 4, BatchFirst: false, H0: false, C0: false, Lengths: false, Scale: 1f, Seed: 1);
+        var network = gru.Data().Network(Isa.Best);
+        var live = network.CreateSession(2, 1);
+        network.Dispose();
+        e = Assert.Throws<ObjectDisposedException>(() => live.Reset(1));
+        Assert.Equal(typeof(RecurrentNetwork).FullName, e.ObjectName);
+        Assert.Contains("The RecurrentNetwork this session was created from is disposed", e.Message);
+        live.Dispose();
+        e = Assert.Throws<ObjectDisposedException>(() => live.Reset(1));
+        Assert.Equal(typeof(RecurrentNetworkSession).FullName, e.ObjectName);
+    }
+
     [Fact]
     public void A_disposed_model_refuses_its_sessions()
     {

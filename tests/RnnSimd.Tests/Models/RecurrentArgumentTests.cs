@@ -27,8 +27,10 @@ public class RecurrentArgumentTests
         Throws("Nonlinearity", "RNN cells only", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Gru, 3, 4, Nonlinearity: Nonlinearity.Relu), empty));
         // 7·10⁷ × 1 weights fit in an array, but packed with the unit padded to a 32-wide panel they
         // would not (this overflowed while packing before it was checked here).
-        Throws("HiddenSize", "padded to whole panels of 32 units", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Rnn, 70_000_000, 1), empty));
-        Throws("HiddenSize", "padded to whole panels of 32 units", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Lstm, 20_000_000, 1), empty));
+        // The size blamed is the one that makes the matrix tall: here the input.
+        Throws("InputSize", "padded to whole panels of 32 units", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Rnn, 70_000_000, 1), empty));
+        Throws("InputSize", "padded to whole panels of 32 units", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Lstm, 20_000_000, 1), empty));
+        Throws("HiddenSize", "padded to whole panels of 32 units", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Lstm, 1, 30_000), empty));
     }
 
     [Fact]
@@ -70,7 +72,12 @@ public class RecurrentArgumentTests
         Throws("lengths", "lengths[1] = 5 is outside 1..4", () => session.Forward(d.X, T, B, output, lengths: new[] { 4, 5 }));
         Throws("lengths", "lengths[0] = 0", () => session.Forward(d.X, T, B, output, lengths: new[] { 0, 1 }));
         Throws("lengths", "batch 2", () => session.Forward(d.X, T, B, output, lengths: new[] { 1 }));
-        Assert.Throws<InvalidOperationException>(() => session.Step(d.X, output));
+        Assert.Contains("Step needs a unidirectional network", Assert.Throws<InvalidOperationException>(() => session.Step(d.X, output)).Message);
+        // Reset and CopyState set and read the state Step carries: a bidirectional network has none.
+        Assert.Contains("Reset needs a unidirectional network: a bidirectional network has no Step",
+            Assert.Throws<InvalidOperationException>(() => session.Reset(B)).Message);
+        Assert.Contains("CopyState needs a unidirectional network: a bidirectional network has no Step",
+            Assert.Throws<InvalidOperationException>(() => session.CopyState(hn)).Message);
     }
 
     [Fact]

@@ -89,7 +89,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
 
     /// <summary>The handoff, for tests: offers taken, whether a thread waits, how long it waits at least.</summary>
     internal RowHandoff? Handoff => _handoff;
-    private readonly CallGuard _guard = new();
+    private readonly CallGuard _guard;
 
     private readonly struct Job(bool step, int steps, int longest, int batch, bool batchFirst, float* x, float* output,
         float* finalHidden, float* finalCell, float* initialHidden, float* initialCell, int* lengths, int phase = 0)
@@ -113,12 +113,13 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     /// <summary>More threads than this is a mistake, not a configuration.</summary>
     public const int MaxThreads = 256;
 
-    public RecurrentRunner(object owner, RecurrentWeights weights, RecurrentEngine engine, int maxSequenceLength, int maxBatch, int threads)
+    public RecurrentRunner(object owner, Type session, RecurrentWeights weights, RecurrentEngine engine, int maxSequenceLength, int maxBatch, int threads)
     {
         Check.Positive(maxSequenceLength, nameof(maxSequenceLength));
         Check.Positive(maxBatch, nameof(maxBatch));
         Check.InRange(threads, 1, MaxThreads, nameof(threads));
         _owner = owner;
+        _guard = new CallGuard(session);
         _weights = weights;
         _spec = weights.Spec;
         _engine = engine;
@@ -261,12 +262,12 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     public void Dispose()
     {
         // Waits for a call running on another thread to return.
-        if (_guard.Dispose(_owner))
+        if (_guard.Dispose())
             Release();
     }
 
     /// <summary>Begins a public call: one at a time (<see cref="CallGuard"/>).</summary>
-    public void Enter() => _guard.Enter(_owner);
+    public void Enter() => _guard.Enter();
 
     /// <summary>Ends a public call.</summary>
     public void Exit() => _guard.Exit();
@@ -285,8 +286,9 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
 
     public void ThrowIfDisposed()
     {
-        ObjectDisposedException.ThrowIf(_guard.IsDisposed, _owner);
-        ObjectDisposedException.ThrowIf(_weights.IsDisposed, _owner);
+        _guard.ThrowIfDisposed();
+        if (_weights.IsDisposed)
+            throw new ObjectDisposedException(_owner.GetType().FullName, $"The {_owner.GetType().Name} this session was created from is disposed: its sessions cannot run.");
     }
 
     /// <summary>
@@ -394,11 +396,13 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         Check.NoOverlap(output[..(Batch * _spec.HiddenOutputSize)], x[..(Batch * _spec.InputSize)], "output", "x");
     }
 
-    private void ThrowIfBidirectional()
+    /// <param name="member">The refused member: Step, or Reset and CopyState, which set and read the state Step carries.</param>
+    private void ThrowIfBidirectional(string member = "Step")
     {
         if (_spec.Bidirectional)
-            throw new InvalidOperationException(
-                "Step needs a unidirectional network: a bidirectional layer's backward direction starts at the end of the sequence, so it needs the whole sequence (use Forward).");
+            throw new InvalidOperationException(member == "Step"
+                ? "Step needs a unidirectional network: a bidirectional layer's backward direction starts at the end of the sequence, so it needs the whole sequence (use Forward)."
+                : $"{member} needs a unidirectional network: a bidirectional network has no Step, so it carries no state (Forward takes h0 and c0 and returns h_n and c_n).");
     }
 
     // ---------------------------------------------------------------- forward
@@ -892,7 +896,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     public void CopyState(Span<float> hidden, Span<float> cell)
     {
         ThrowIfDisposed();
-        ThrowIfBidirectional();
+        ThrowIfBidirectional("CopyState");
         RecurrentSpec spec = _spec;
         long hNeeded = (long)spec.NumLayers * Batch * spec.HiddenOutputSize;
         long cNeeded = (long)spec.NumLayers * Batch * spec.HiddenSize;
@@ -914,7 +918,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
     public void Reset(ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, int batch)
     {
         ThrowIfDisposed();
-        ThrowIfBidirectional();
+        ThrowIfBidirectional("Reset");
         Check.InRange(batch, 1, MaxBatch, nameof(batch));
         RecurrentSpec spec = _spec;
         int hOut = spec.HiddenOutputSize, hidden = spec.HiddenSize;
