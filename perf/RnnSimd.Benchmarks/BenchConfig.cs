@@ -46,7 +46,7 @@ public static class BenchConfig
     public static IConfig Create(bool includeJob)
     {
         var config = DefaultConfig.Instance
-            .AddColumn(StatisticColumn.Median, ThroughputColumn.RecurrentGflops, new MaxErrorColumn())
+            .AddColumn(StatisticColumn.Median, ThroughputColumn.RecurrentGflops, new MaxErrorColumn(), new CallsAloneColumn())
             .AddDiagnoser(MemoryDiagnoser.Default)
             .WithOrderer(new OneThreadFirstOrderer());
         return includeJob ? config.AddJob(Job) : config;

@@ -65,6 +65,8 @@ public class ElmanPeerBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        if (_session is { Threads: > 1 } threaded)
+            CallsAlone.Report(nameof(RnnSimd), threaded.CallsRunAlone);
         _session?.Dispose();
         _layer?.Dispose();
         _torch?.Dispose();

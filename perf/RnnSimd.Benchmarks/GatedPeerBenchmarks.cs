@@ -72,6 +72,8 @@ public class GatedPeerBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        if (_session is { Threads: > 1 } threaded)
+            CallsAlone.Report(nameof(RnnSimd), threaded.CallsRunAlone);
         _session?.Dispose();
         _network?.Dispose();
         _torch?.Dispose();

@@ -1,0 +1,58 @@
+using System.Globalization;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace RnnSimd.Benchmarks;
+
+/// <summary>
+/// "n / m": of the m workload calls a threaded RnnSimd benchmark's process made (jitting, pilot,
+/// warm-up and measured iterations), n ran on the calling thread alone (<see cref="CallsAlone"/>).
+/// "-" for one thread, the peers, and benchmarks that report none.
+/// </summary>
+public sealed class CallsAloneColumn : IColumn
+{
+    public string Id => nameof(CallsAloneColumn);
+    public string ColumnName => "RunAlone";
+    public bool AlwaysShow => true;
+    public ColumnCategory Category => ColumnCategory.Custom;
+    public int PriorityInCategory => 2;
+    public bool IsNumeric => false;
+    public UnitType UnitType => UnitType.Dimensionless;
+    public string Legend => "Threaded RnnSimd calls run on the calling thread alone (a worker found late: the busy-core pause) / all workload calls of the process";
+
+    public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(c => Find(summary, c) is not null);
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        if (Find(summary, benchmarkCase) is not long alone)
+            return "-";
+        long calls = summary[benchmarkCase]!.AllMeasurements
+            .Where(m => m.IterationMode == IterationMode.Workload)
+            .Sum(m => m.Operations);
+        CultureInfo culture = style.CultureInfo ?? CultureInfo.InvariantCulture;
+        return $"{alone.ToString("N0", culture)} / {calls.ToString("N0", culture)}";
+    }
+
+    public override string ToString() => ColumnName;
+
+    /// <summary>The count the benchmark's own process printed for its method (the last, if several launches did).</summary>
+    private static long? Find(Summary summary, BenchmarkCase benchmarkCase)
+    {
+        if (summary[benchmarkCase] is not { } report)
+            return null;
+        string method = benchmarkCase.Descriptor.WorkloadMethod.Name;
+        long? found = null;
+        foreach (string line in report.ExecuteResults.SelectMany(r => r.StandardOutput ?? []))
+        {
+            if (CallsAlone.TryParse(line, out string contender, out long alone) && contender == method)
+                found = alone;
+        }
+        return found;
+    }
+}
