@@ -8,7 +8,9 @@ namespace RnnSimd.Benchmarks;
 
 /// <summary>
 /// "n / m": of the m workload calls a threaded RnnSimd benchmark's process made (jitting, pilot,
-/// warm-up and measured iterations), n ran on the calling thread alone (<see cref="CallsAlone"/>).
+/// warm-up and measured iterations), n ran on the calling thread alone (<see cref="CallsAlone"/>;
+/// n also counts the few calls of the setup's agreement check, which m does not, and comes from
+/// the last process when several were launched).
 /// "-" for one thread, the peers, and benchmarks that report none.
 /// </summary>
 public sealed class CallsAloneColumn : IColumn
@@ -32,8 +34,9 @@ public sealed class CallsAloneColumn : IColumn
     {
         if (Find(summary, benchmarkCase) is not long alone)
             return "-";
+        // Result repeats the measured iterations (after outlier removal): counted once, as Actual.
         long calls = summary[benchmarkCase]!.AllMeasurements
-            .Where(m => m.IterationMode == IterationMode.Workload)
+            .Where(m => m.IterationMode == IterationMode.Workload && m.IterationStage != IterationStage.Result)
             .Sum(m => m.Operations);
         CultureInfo culture = style.CultureInfo ?? CultureInfo.InvariantCulture;
         return $"{alone.ToString("N0", culture)} / {calls.ToString("N0", culture)}";

@@ -121,12 +121,14 @@ public sealed class RecurrentNetworkSession : IDisposable
     }
 
     /// <summary>Sets the carried state to zeros for <paramref name="batch"/> rows.</summary>
-    /// <exception cref="InvalidOperationException">The network is bidirectional (it has no Step, so no carried state).</exception>
+    /// <exception cref="InvalidOperationException">The network is bidirectional (it has no Step, so no carried state), or another call is running on this session.</exception>
+    /// <exception cref="ObjectDisposedException">The session or its network is disposed.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batch"/> is outside 1..MaxBatch.</exception>
     public void Reset(int batch) => Reset(default, default, batch);
 
     /// <summary>Sets the carried state to h0 (L, batch, H_out) and, for an LSTM, c0 (L, batch, H); empty spans mean zeros.</summary>
-    /// <exception cref="InvalidOperationException">The network is bidirectional (it has no Step, so no carried state).</exception>
+    /// <exception cref="InvalidOperationException">The network is bidirectional (it has no Step, so no carried state), or another call is running on this session.</exception>
+    /// <exception cref="ObjectDisposedException">The session or its network is disposed.</exception>
     /// <exception cref="ArgumentException"><paramref name="batch"/> is outside 1..MaxBatch, or a span is too short.</exception>
     public void Reset(ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell, int batch)
     {
@@ -142,7 +144,8 @@ public sealed class RecurrentNetworkSession : IDisposable
     }
 
     /// <summary>Copies the carried state out: h (L, Batch, H_out) and, for an LSTM, c (L, Batch, H) (empty to skip).</summary>
-    /// <exception cref="InvalidOperationException">The network is bidirectional (it has no Step, so no carried state).</exception>
+    /// <exception cref="InvalidOperationException">The network is bidirectional (it has no Step, so no carried state), or another call is running on this session.</exception>
+    /// <exception cref="ObjectDisposedException">The session or its network is disposed.</exception>
     /// <exception cref="ArgumentException">A span is too short.</exception>
     public void CopyState(Span<float> hidden, Span<float> cell = default)
     {

@@ -99,8 +99,8 @@ public sealed record RecurrentSpec(
         long paddedColumns = (long)Gates * ((HiddenSize + (long)panel - 1) / panel * panel);
         if (paddedColumns * Math.Max(InputSize, Math.Max(OutputSize, HiddenOutputSize)) > Array.MaxLength)
         {
-            // Blame the size that makes the matrix tall: InputSize when it exceeds what H gives the layers above.
-            bool input = InputSize > Math.Max(OutputSize, HiddenOutputSize);
+            // Blame InputSize only when the hidden size alone would fit.
+            bool input = paddedColumns * Math.Max(OutputSize, HiddenOutputSize) <= Array.MaxLength;
             throw new ArgumentOutOfRangeException(input ? nameof(InputSize) : nameof(HiddenSize), input ? InputSize : HiddenSize,
                 $"HiddenSize = {HiddenSize} with InputSize = {InputSize}: a weight matrix, its gates padded to whole " +
                 $"panels of {panel} units, would have more elements than one array holds ({Array.MaxLength}).");

@@ -52,6 +52,13 @@ internal sealed class JsonTarget : IDisposable
         }
         if (Directory.Exists(full))
             throw new CliException($"--json {path}: is a directory; give a file name.");
+        if (Path.EndsInDirectorySeparator(path))
+        {
+            // "file/": a file name was given as a directory.
+            throw new CliException(FileSystemErrors.IsFile(path)
+                ? $"--json {path}: {Path.TrimEndingDirectorySeparator(path)} is a file, not a directory; give a file name."
+                : $"--json {path}: ends in a separator; give a file name.");
+        }
 
         if (DescriptorOf(full) is int descriptor)
             return new JsonTarget(path, null, OpenDescriptor(path, descriptor)) { Descriptor = descriptor };
@@ -222,7 +229,9 @@ internal sealed class JsonTarget : IDisposable
             return;
         if (!Directory.Exists(directory))
         {
-            throw new CliException((FileSystemErrors.FileInTheWay(path) ?? FileSystemErrors.FileInTheWay(target)) is { } file
+            // The file in the way may be the directory itself ("file/x.json") or one above it.
+            string? file = FileSystemErrors.FileInTheWay(path) ?? FileSystemErrors.FileInTheWay(target);
+            throw new CliException(file is not null
                 ? $"--json {path}: {file} is a file, not a directory."
                 : $"--json {path}: directory {directory} does not exist.");
         }

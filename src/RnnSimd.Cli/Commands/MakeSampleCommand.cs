@@ -12,6 +12,11 @@ internal static class MakeSampleCommand
     public static Command Create()
     {
         var directory = new Argument<string>("DIR") { Description = "Where to write model.safetensors and x.npy (samples/lstm in the repository)." };
+        directory.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is not { Length: > 0 })
+                r.AddError("DIR needs a directory name (got an empty string).");
+        });
         var command = new Command("make-sample", "Write the sample 2-layer LSTM state_dict and its input x (samples/lstm).")
         {
             directory,

@@ -20,22 +20,33 @@ internal static class FileSystemErrors
     }
 
     /// <summary>
-    /// What the file system said about <paramref name="path"/>, for a message that names the path
-    /// itself: "access denied", or .NET's text without the path it repeats (" : '/full/path'",
-    /// "the path '/full/path'") and without "(Parameter 'path')".
+    /// What the file system said, for a message that names the user's path itself: "access denied",
+    /// or .NET's text without the paths it names (" : '/full/path'", "the path '/full/path'"), which
+    /// are the user's own or temporary names the user never gave, and without "(Parameter 'path')".
     /// </summary>
-    public static string Reason(Exception e, string path)
+    /// <param name="e">The file system's exception.</param>
+    /// <param name="paths">Every path the failed operation may have named, as given or in full.</param>
+    public static string Reason(Exception e, params string[] paths)
     {
         if (e is UnauthorizedAccessException)
             return "access denied";
         string message = e.Message.Split(" (Parameter", 2)[0].ReplaceLineEndings(" ").TrimEnd('.', ' ');
-        foreach (string shown in (ReadOnlySpan<string>)[path, FullPathOrSelf(path)])
+        foreach (string path in paths)
         {
-            message = message.Replace($" : '{shown}'", "", StringComparison.Ordinal)
-                .Replace($" '{shown}'", "", StringComparison.Ordinal);
+            foreach (string shown in (ReadOnlySpan<string>)[path, FullPathOrSelf(path)])
+            {
+                message = message.Replace($" : '{shown}'", "", StringComparison.Ordinal)
+                    .Replace($" '{shown}'", "", StringComparison.Ordinal);
+            }
         }
         return message;
     }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> names an existing file (not a directory), a trailing
+    /// separator included: "model.safetensors/" is still that file in the way.
+    /// </summary>
+    public static bool IsFile(string path) => File.Exists(Path.TrimEndingDirectorySeparator(path));
 
     /// <summary>
     /// The nearest existing ancestor of <paramref name="path"/> when it is a file, not a directory

@@ -19,9 +19,9 @@ internal static class ModelRun
         // left to the top level's internal error.
         catch (OutOfMemoryException e) when (MemoryErrors.IsMachineLimit(e))
         {
-            string what = inputs is null
-                ? "to load its weights"
-                : $"for x {Shapes.Format(inputs.X.Shape)} ({model!.Description})";
+            string what = model is null ? "to load its weights"
+                : inputs is null ? "to read its inputs"
+                : $"for x {Shapes.Format(inputs.X.Shape)} ({model.Description})";
             throw new CliException($"{options.Model}: not enough memory {what}.", e);
         }
         finally

@@ -14,7 +14,7 @@ internal static class OutputStaging
     public static void WriteAll(string directory, IReadOnlyList<OutputArray> outputs)
     {
         bool created = !Directory.Exists(directory);
-        if (created && File.Exists(directory))
+        if (created && FileSystemErrors.IsFile(directory))
             throw new CliException($"--out {directory}: is a file, not a directory.");
         if (created && FileSystemErrors.FileInTheWay(directory) is { } file)
             throw new CliException($"--out {directory}: {file} is a file, not a directory.");
@@ -78,15 +78,18 @@ internal static class OutputStaging
     {
         var backups = new List<(string Backup, string Final)>();
         var moved = new List<string>();
-        string current = "";
+        string current = "", currentTemporary = "", currentBackup = "";
         try
         {
             foreach ((string temporary, string final) in staged)
             {
                 current = final;
+                currentTemporary = temporary;
+                currentBackup = "";
                 if (File.Exists(final))
                 {
                     string backup = TemporaryName(Path.GetDirectoryName(final)!, Path.GetFileName(final));
+                    currentBackup = backup;
                     File.Move(final, backup);
                     backups.Add((backup, final));
                 }
@@ -106,10 +109,10 @@ internal static class OutputStaging
                 }
                 catch (Exception restore) when (FileSystemErrors.Is(restore))
                 {
-                    throw new CliException($"{final}: could not move the output into place ({FileSystemErrors.Reason(e, final)}), nor restore the previous file, which is kept as {backup}.", e);
+                    throw new CliException($"{final}: could not move the output into place ({FileSystemErrors.Reason(e, current, currentTemporary, currentBackup)}), nor restore the previous file, which is kept as {backup}.", e);
                 }
             }
-            throw new CliException($"{current}: could not move the output into place: {FileSystemErrors.Reason(e, current)}.", e);
+            throw new CliException($"{current}: could not move the output into place: {FileSystemErrors.Reason(e, current, currentTemporary, currentBackup)}.", e);
         }
         foreach ((string backup, _) in backups)
             FileSystemErrors.TryDelete(backup);

@@ -26,7 +26,7 @@ internal static class SampleModel
         float[] x = random.Uniform(Steps * Batch * Spec.InputSize, 1f);
         var tensors = Spec.ParameterShapes().Select(p => new SafetensorsTensor(p.Key, p.Value, weights[p.Key])).ToList();
 
-        if (File.Exists(directory))
+        if (FileSystemErrors.IsFile(directory))
             throw new CliException($"{directory}: is a file, not a directory.");
         if (!Directory.Exists(directory) && FileSystemErrors.FileInTheWay(directory) is { } file)
             throw new CliException($"{directory}: {file} is a file, not a directory.");
@@ -50,7 +50,7 @@ internal static class SampleModel
         }
         catch (Exception e) when (FileSystemErrors.Is(e))
         {
-            throw new CliException($"{directory}: cannot write the sample: {FileSystemErrors.Reason(e, directory)}.", e);
+            throw new CliException($"{directory}: cannot write the sample: {FileSystemErrors.Reason(e, modelTemporary, inputTemporary, model, input)}.", e);
         }
         finally
         {

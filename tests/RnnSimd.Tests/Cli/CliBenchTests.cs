@@ -94,6 +94,9 @@ public class CliBenchTests
         File.WriteAllText(Path.Combine(dir.Path, "file"), "");
         Cli.FailsWithInputError(["bench", "--shape", "S1", "--json", Path.Combine(dir.Path, "file", "b.json")],
             $"--json {Path.Combine(dir.Path, "file", "b.json")}: {Path.Combine(dir.Path, "file")} is a file, not a directory.");
+        Cli.FailsWithInputError(["bench", "--shape", "S1", "--json", Path.Combine(dir.Path, "file") + "/"],
+            $"--json {Path.Combine(dir.Path, "file")}/: {Path.Combine(dir.Path, "file")} is a file, not a directory; give a file name.");
+        Cli.FailsWithInputError(["bench", "--shape", "S1", "--json", Path.Combine(dir.Path, "new") + "/"], "ends in a separator; give a file name.");
     }
 
     /// <summary>Well-formed sizes the engine cannot hold are the input's problem: exit 1, one line, no usage.</summary>

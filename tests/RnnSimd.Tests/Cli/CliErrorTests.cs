@@ -247,6 +247,8 @@ public sealed class CliErrorTests : IDisposable
         // Under a file: the file is what is in the way, not the directory holding it.
         string under = Path.Combine(_outDir, "sub", "out");
         Cli.FailsWithInputError(["run", _gru, "--input", $"x={_x}", "--out", under], $"--out {under}: {_outDir} is a file, not a directory.");
+        // With a trailing separator the file itself is still what is in the way.
+        Cli.FailsWithInputError(["run", _gru, "--input", $"x={_x}", "--out", _outDir + "/"], $"--out {_outDir}/: is a file, not a directory.");
         Assert.Equal("a file", System.IO.File.ReadAllText(_outDir));
     }
 

@@ -1,3 +1,4 @@
+using RnnSimd.Cli;
 using RnnSimd.Tests.IO;
 
 namespace RnnSimd.Tests.Cli;
@@ -32,6 +33,21 @@ public class CliSampleTests
             Assert.True(File.ReadAllBytes(Path.Combine(root!, "samples", "lstm", file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir.Path, file))),
                 $"samples/lstm/{file} differs from what make-sample writes; regenerate it (docs/cli.md).");
         Assert.Equal(["model.safetensors", "x.npy"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Make_sample_names_a_file_in_the_way_and_refuses_an_empty_name()
+    {
+        using var dir = new TempDirectory();
+        string file = Path.Combine(dir.Path, "file");
+        File.WriteAllText(file, "x");
+        Cli.FailsWithInputError(["make-sample", Path.Combine(file, "d")], $"{Path.Combine(file, "d")}: {file} is a file, not a directory.");
+        Cli.FailsWithInputError(["make-sample", file], $"{file}: is a file, not a directory.");
+        // A hidden command: exit 2 like any command-line error, without a usage to show.
+        CliResult empty = Cli.Run("make-sample", "");
+        Assert.True(empty.ExitCode == ExitCodes.UsageError, empty.ToString());
+        Assert.Contains("DIR needs a directory name (got an empty string).", empty.Stderr);
+        Assert.Equal("x", File.ReadAllText(file));
     }
 
     [Fact]

@@ -31,6 +31,8 @@ public class RecurrentArgumentTests
         Throws("InputSize", "padded to whole panels of 32 units", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Rnn, 70_000_000, 1), empty));
         Throws("InputSize", "padded to whole panels of 32 units", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Lstm, 20_000_000, 1), empty));
         Throws("HiddenSize", "padded to whole panels of 32 units", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Lstm, 1, 30_000), empty));
+        // Both too large: H alone would not fit, so H is blamed.
+        Throws("HiddenSize", "padded to whole panels of 32 units", () => RecurrentNetwork.Create(new RecurrentSpec(RecurrentCell.Lstm, 100_000, 30_000), empty));
     }
 
     [Fact]

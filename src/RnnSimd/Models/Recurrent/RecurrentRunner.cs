@@ -402,7 +402,7 @@ internal sealed unsafe class RecurrentRunner : IParallelWork, IDisposable
         if (_spec.Bidirectional)
             throw new InvalidOperationException(member == "Step"
                 ? "Step needs a unidirectional network: a bidirectional layer's backward direction starts at the end of the sequence, so it needs the whole sequence (use Forward)."
-                : $"{member} needs a unidirectional network: a bidirectional network has no Step, so it carries no state (Forward takes h0 and c0 and returns h_n and c_n).");
+                : $"{member} needs a unidirectional network: a bidirectional network has no Step, so it carries no state (Forward takes the initial state and returns the final one).");
     }
 
     // ---------------------------------------------------------------- forward
