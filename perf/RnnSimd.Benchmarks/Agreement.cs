@@ -7,13 +7,10 @@ namespace RnnSimd.Benchmarks;
 /// measured in setup and shown beside its time (<see cref="MaxErrorColumn"/>): a fast answer is only
 /// worth quoting with how right it is.
 /// </summary>
-/// <remarks>
-/// Setup runs in the benchmark's own process, the column in the host's: the figure travels as a
-/// line on standard output, which BenchmarkDotNet keeps in the report of that benchmark's process.
-/// </remarks>
+/// <remarks>Setup runs in the benchmark's own process, the column in the host's (<see cref="ProcessFigure"/>).</remarks>
 public static class Agreement
 {
-    public const string LinePrefix = "// MaxAbsErr ";
+    public static ProcessFigure Figure { get; } = new("MaxAbsErr");
 
     /// <summary>
     /// Max |actual − reference| over h_1..h_T and h_T (and c_T, when a cell state is given), printed
@@ -34,7 +31,7 @@ public static class Agreement
         double error = MaxAbsDifference(output, reference);
         error = Math.Max(error, MaxAbsDifference(finalState, reference.AsSpan(length - finalState.Length)));
         error = Math.Max(error, MaxAbsDifference(finalCell, referenceCell));
-        Console.WriteLine($"{LinePrefix}{contender} {error.ToString("R", CultureInfo.InvariantCulture)}");
+        Figure.Report(contender, error.ToString("R", CultureInfo.InvariantCulture));
         return error;
     }
 
@@ -42,20 +39,6 @@ public static class Agreement
     public static double Report(string contender, GatedData data, DoubleGated.Result reference,
         ReadOnlySpan<float> output, ReadOnlySpan<float> finalHidden, ReadOnlySpan<float> finalCell) =>
         Report(contender, data.Shape.Shape, reference.Output, output, finalHidden, reference.FinalCell, finalCell);
-
-    /// <summary>Reads a line written by <see cref="Report"/>.</summary>
-    public static bool TryParse(string line, out string contender, out double error)
-    {
-        contender = "";
-        error = double.NaN;
-        if (!line.StartsWith(LinePrefix, StringComparison.Ordinal))
-            return false;
-        string[] parts = line[LinePrefix.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length != 2 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out error))
-            return false;
-        contender = parts[0];
-        return true;
-    }
 
     private static double MaxAbsDifference(ReadOnlySpan<float> actual, ReadOnlySpan<double> reference)
     {

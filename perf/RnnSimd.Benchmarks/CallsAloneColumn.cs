@@ -44,18 +44,7 @@ public sealed class CallsAloneColumn : IColumn
 
     public override string ToString() => ColumnName;
 
-    /// <summary>The count the benchmark's own process printed for its method (the last, if several launches did).</summary>
-    private static long? Find(Summary summary, BenchmarkCase benchmarkCase)
-    {
-        if (summary[benchmarkCase] is not { } report)
-            return null;
-        string method = benchmarkCase.Descriptor.WorkloadMethod.Name;
-        long? found = null;
-        foreach (string line in report.ExecuteResults.SelectMany(r => r.StandardOutput ?? []))
-        {
-            if (CallsAlone.TryParse(line, out string contender, out long alone) && contender == method)
-                found = alone;
-        }
-        return found;
-    }
+    private static long? Find(Summary summary, BenchmarkCase benchmarkCase) =>
+        CallsAlone.Figure.Find(summary, benchmarkCase) is { } text
+            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long alone) ? alone : null;
 }

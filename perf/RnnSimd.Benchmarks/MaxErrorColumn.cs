@@ -33,18 +33,7 @@ public sealed class MaxErrorColumn : IColumn
 
     public override string ToString() => ColumnName;
 
-    /// <summary>The figure the benchmark's own process printed for its method (the last, if several launches did).</summary>
-    private static double? Find(Summary summary, BenchmarkCase benchmarkCase)
-    {
-        if (summary[benchmarkCase] is not { } report)
-            return null;
-        string method = benchmarkCase.Descriptor.WorkloadMethod.Name;
-        double? found = null;
-        foreach (string line in report.ExecuteResults.SelectMany(r => r.StandardOutput ?? []))
-        {
-            if (Agreement.TryParse(line, out string contender, out double error) && contender == method)
-                found = error;
-        }
-        return found;
-    }
+    private static double? Find(Summary summary, BenchmarkCase benchmarkCase) =>
+        Agreement.Figure.Find(summary, benchmarkCase) is { } text
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double error) ? error : null;
 }
